@@ -1,0 +1,45 @@
+import { defineConnector, readReadme, findTemplate, renderTemplate, templatesSchema, z } from '@passline/connector-kit';
+
+import { logo } from './logo.ts';
+
+const defaultTemplates = [
+  { usageType: 'Register', content: 'Your sign-up verification code is {{code}}. It is valid for 10 minutes.' },
+  { usageType: 'SignIn', content: 'Your sign-in verification code is {{code}}. It is valid for 10 minutes.' },
+  { usageType: 'ForgotPassword', content: 'Your password reset code is {{code}}. It is valid for 10 minutes.' },
+  { usageType: 'Generic', content: 'Your verification code is {{code}}. It is valid for 10 minutes.' },
+];
+
+const configSchema = z.strictObject({
+  templates: templatesSchema(
+    { content: z.string().min(1).max(1600).describe('Message text; {{code}} is the verification code.') },
+    { textOf: (template) => template.content },
+  )
+    .default(defaultTemplates)
+    .describe('One template per usage.'),
+});
+
+/**
+ * Delivers nothing: it keeps each message in Passline's outbox and writes it to the log, which is
+ * the delivery channel during development. It is the one place where a code is deliberately
+ * visible, which is why the server warns when it is active in production.
+ */
+export const devSmsConnector = defineConnector({
+  metadata: {
+    id: 'dev-sms',
+    type: 'sms',
+    name: 'Development SMS',
+    description: 'Sends nothing: keeps each message in a local outbox and the log, for development and demos.',
+    logo,
+    readme: readReadme(import.meta.url),
+    configTemplate: { templates: defaultTemplates },
+  },
+  configSchema,
+  async sendMessage(input, config, context) {
+    const text = renderTemplate(findTemplate(config.templates, input.usage).content, input.payload);
+    await context.outbox.record({ to: input.to, usage: input.usage, text });
+    context.logger.info({ connector: 'dev-sms', usage: input.usage, text }, 'dev-sms message (not delivered)');
+    return { messageId: null };
+  },
+});
+
+export default devSmsConnector;
