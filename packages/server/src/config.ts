@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalUrl = (protocols: RegExp, example: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || protocols.test(value), `must look like ${example}`);
+
+/** Every environment variable Passline reads. The README documents each one. */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PASSLINE_DATA_DIR: z.string().min(1).default('./data'),
+  PASSLINE_DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, 'postgres://user:password@host:5432/database'),
+  PASSLINE_REDIS_URL: optionalUrl(/^rediss?:\/\//, 'redis://host:6379'),
+  PASSLINE_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine(
+      (value) => value === undefined || decodeKey(value) !== undefined,
+      'must be 32 random bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)',
+    ),
+  PASSLINE_CONNECTORS: z.string().optional(),
+  PASSLINE_TRUST_PROXY: booleanFromEnv.default(false),
+  PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  dataDir: string;
+  database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize: number };
+  redisUrl: string | undefined;
+  /** Raw 32-byte key from the environment; undefined means "use or create the key file in dataDir". */
+  encryptionKey: Buffer | undefined;
+  /** Module specifiers or paths of custom connectors. */
+  connectorModules: string[];
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment once at boot; lists every problem at once; returns a frozen config. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.PASSLINE_DATABASE_URL && !env.PASSLINE_ENCRYPTION_KEY) {
+    problems.push(
+      'PASSLINE_ENCRYPTION_KEY: required with PASSLINE_DATABASE_URL, so that every instance sharing the database uses the same key (generate one with: openssl rand -base64 32)',
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const dataDir = resolve(env.PASSLINE_DATA_DIR);
+  return Object.freeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    database: env.PASSLINE_DATABASE_URL
+      ? { engine: 'postgres' as const, url: env.PASSLINE_DATABASE_URL, poolSize: env.PASSLINE_DATABASE_POOL_SIZE }
+      : { engine: 'sqlite' as const, file: resolve(dataDir, 'passline.db') },
+    redisUrl: env.PASSLINE_REDIS_URL,
+    encryptionKey: env.PASSLINE_ENCRYPTION_KEY ? decodeKey(env.PASSLINE_ENCRYPTION_KEY) : undefined,
+    connectorModules: (env.PASSLINE_CONNECTORS ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    trustProxy: env.PASSLINE_TRUST_PROXY,
+  });
+}
+
+/** Accepts 32 bytes as base64, base64url or hex. */
+export function decodeKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  const candidates = [
+    /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : undefined,
+    /^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : undefined,
+  ];
+  return candidates.find((candidate) => candidate?.length === 32);
+}

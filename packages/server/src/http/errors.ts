@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, errorCatalog, isAppError } from '../errors.ts';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId?: string };
+}
+
+/** Turns whatever was thrown into one of the catalogued errors. Nothing unlisted leaves the server. */
+export function toAppError(error: unknown): AppError | undefined {
+  if (isAppError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((issue) => ({
+      path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+      message: issue.message ?? 'invalid',
+    }));
+    return new AppError(
+      'request.invalid',
+      `Invalid request: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      { issues },
+    );
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('request.too_large', 'The request body is larger than 64 KiB.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('request.unsupported_media_type', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('request.malformed_json', 'The body is not valid JSON.');
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return new AppError('request.malformed_json', `The body is not valid JSON: ${error.message}`);
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new AppError('request.invalid', fastifyError.message ?? 'Invalid request.');
+  }
+  return undefined;
+}
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown): FastifyReply {
+  const appError = toAppError(error);
+  if (!appError) {
+    request.log.error({ err: error }, 'unexpected error');
+    const body: ErrorBody = {
+      error: { code: 'internal.error', message: 'Something went wrong on our side.', requestId: String(request.id) },
+    };
+    return reply.status(500).type('application/json').send(body);
+  }
+  if (appError.status >= 500) request.log.error({ err: appError }, appError.message);
+  if (appError.retryAfterSeconds !== undefined) reply.header('retry-after', String(appError.retryAfterSeconds));
+  const body: ErrorBody = {
+    error: {
+      code: appError.code,
+      message: appError.message,
+      ...(appError.details ? { details: appError.details } : {}),
+      ...(appError.status >= 500 ? { requestId: String(request.id) } : {}),
+    },
+  };
+  return reply.status(errorCatalog[appError.code].status).type('application/json').send(body);
+}

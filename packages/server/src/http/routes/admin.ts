@@ -1,0 +1,188 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { normalisePhone } from '../../phone.ts';
+import type { ApiKeyService } from '../../services/api-key-service.ts';
+import { type SettingsService, verificationSettingsPatchSchema, verificationSettingsSchema } from '../../services/settings-service.ts';
+import { listDevOutbox, listDevOutboxByPhone } from '../../storage/queries/dev-outbox.ts';
+import { listMessages } from '../../storage/queries/messages.ts';
+import type { Database } from '../../storage/schema.ts';
+import { requireScope } from '../auth.ts';
+import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
+
+const messageSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  to: z.string().describe('Masked number.'),
+  usage: z.string(),
+  connectorId: z.string().nullable(),
+  factoryId: z.string(),
+  verificationId: z.string().nullable(),
+  status: z.enum(['sent', 'failed']),
+  test: z.boolean(),
+  providerMessageId: z.string().nullable(),
+  error: z
+    .object({ kind: z.string(), providerCode: z.string().nullable(), message: z.string().nullable(), providerRequestId: z.string().nullable() })
+    .nullable(),
+  latencyMs: z.number(),
+});
+
+/** Settings, the message log, the dev outbox and API keys: everything else an admin manages. */
+export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsService; apiKeys: ApiKeyService }): FastifyPluginAsyncZod {
+  return async (app) => {
+    const preHandler = requireScope(deps.apiKeys, 'admin');
+    const tags = ['Management API'];
+
+    app.get(
+      '/api/settings/verification',
+      { preHandler, schema: { tags, summary: 'Verification settings', response: { 200: verificationSettingsSchema, ...authErrors } } },
+      async () => deps.settings.getVerificationSettings(),
+    );
+
+    app.patch(
+      '/api/settings/verification',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Change verification settings',
+          body: verificationSettingsPatchSchema,
+          response: { 200: verificationSettingsSchema, 400: errorResponseSchema, ...authErrors },
+        },
+      },
+      async (request) => deps.settings.updateVerificationSettings(request.body),
+    );
+
+    app.get(
+      '/api/messages',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'The delivery log, newest first',
+          querystring: z.strictObject({
+            status: z.enum(['sent', 'failed']).optional(),
+            usage: z.string().max(40).optional(),
+            connectorId: z.string().max(100).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            cursor: z.string().max(200).optional().describe('nextCursor from the previous page.'),
+          }),
+          response: { 200: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }), ...authErrors },
+        },
+      },
+      async (request) => {
+        const { cursor, limit, ...filter } = request.query;
+        const before = cursor ? decodeCursor(cursor) : undefined;
+        const rows = await listMessages(deps.db, { ...filter, limit: limit + 1, ...(before ? { before } : {}) });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          items: page.map((row) => ({
+            id: row.id,
+            createdAt: new Date(row.created_at).toISOString(),
+            to: row.to_masked,
+            usage: row.usage,
+            connectorId: row.connector_id,
+            factoryId: row.factory_id,
+            verificationId: row.verification_id,
+            status: row.status,
+            test: row.is_test === 1,
+            providerMessageId: row.provider_message_id,
+            error: row.error_kind
+              ? { kind: row.error_kind, providerCode: row.error_code, message: row.error_message, providerRequestId: row.provider_request_id }
+              : null,
+            latencyMs: row.latency_ms,
+          })),
+          nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+        };
+      },
+    );
+
+    app.get(
+      '/api/dev/outbox',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Messages captured by the dev-sms connector, newest first',
+          description: 'The one place where codes are visible, by design: dev-sms delivers to this outbox.',
+          querystring: z.strictObject({
+            to: z.string().max(32).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: {
+            200: z.array(z.object({ id: z.number(), to: z.string(), usage: z.string(), text: z.string(), createdAt: z.string() })),
+            400: errorResponseSchema,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => {
+        const { to, limit } = request.query;
+        const rows = to ? await listDevOutboxByPhone(deps.db, normalisePhone(to), limit) : await listDevOutbox(deps.db, limit);
+        return rows.map((row) => ({
+          id: row.id,
+          to: row.to_masked,
+          usage: row.usage,
+          text: row.text,
+          createdAt: new Date(row.created_at).toISOString(),
+        }));
+      },
+    );
+
+    const apiKeySchema = z.object({
+      id: z.string(),
+      name: z.string(),
+      scope: z.enum(['admin', 'verify']),
+      prefix: z.string(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    });
+
+    app.get(
+      '/api/api-keys',
+      { preHandler, schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: z.array(apiKeySchema), ...authErrors } } },
+      async () => deps.apiKeys.list(),
+    );
+
+    app.post(
+      '/api/api-keys',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Create an API key; the key is in this response only',
+          body: z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'verify']) }),
+          response: { 201: z.object({ key: z.string(), apiKey: apiKeySchema }), ...authErrors },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await deps.apiKeys.create(request.body)),
+    );
+
+    app.delete(
+      '/api/api-keys/:id',
+      {
+        preHandler,
+        schema: { tags, summary: 'Revoke an API key', params: idParamsSchema, response: { 204: z.null(), 400: errorResponseSchema, ...authErrors } },
+      },
+      async (request, reply) => {
+        await deps.apiKeys.revoke(request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    return typeof createdAt === 'number' && typeof id === 'string' ? { createdAt, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}

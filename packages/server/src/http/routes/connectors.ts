@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ApiKeyService } from '../../services/api-key-service.ts';
+import type { ConnectorService } from '../../services/connector-service.ts';
+import { requireScope } from '../auth.ts';
+import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
+
+const factorySummarySchema = z.object({
+  id: z.string(),
+  type: z.enum(['sms', 'email']),
+  name: z.string(),
+  description: z.string(),
+  logo: z.string(),
+});
+
+const factorySchema = factorySummarySchema.extend({
+  readme: z.string(),
+  configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the config; secret fields have writeOnly.'),
+  secretFields: z.array(z.string()),
+  configTemplate: z.record(z.string(), z.unknown()).optional(),
+});
+
+const connectorSchema = z
+  .object({
+    id: z.string(),
+    factoryId: z.string(),
+    type: z.enum(['sms', 'email']),
+    name: z.string(),
+    logo: z.string(),
+    active: z.boolean(),
+    config: z.record(z.string(), z.unknown()).describe('Secret fields are masked.'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .describe('Connector');
+
+const configSchema = z.record(z.string(), z.unknown());
+
+export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: ApiKeyService }): FastifyPluginAsyncZod {
+  return async (app) => {
+    const preHandler = requireScope(deps.apiKeys, 'admin');
+    const tags = ['Management API'];
+    const factoryParams = z.strictObject({ factoryId: z.string().min(1).max(100) });
+
+    app.get(
+      '/api/connector-factories',
+      { preHandler, schema: { tags, summary: 'List connector types', response: { 200: z.array(factorySummarySchema), ...authErrors } } },
+      async () =>
+        deps.connectors.listFactories().map(({ id, type, name, description, logo }) => ({ id, type, name, description, logo })),
+    );
+
+    app.get(
+      '/api/connector-factories/:factoryId',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'A connector type with its README and config JSON Schema',
+          params: factoryParams,
+          response: { 200: factorySchema, 404: errorResponseSchema, ...authErrors },
+        },
+      },
+      async (request) => deps.connectors.getFactory(request.params.factoryId),
+    );
+
+    app.post(
+      '/api/connector-factories/:factoryId/test',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Send a test SMS with the Generic template through an unsaved config',
+          description:
+            'Pass `connectorId` to test edits of a saved connector: masked secrets are then filled from it.',
+          params: factoryParams,
+          body: z.strictObject({ to: z.string().min(3).max(32), config: configSchema, connectorId: z.string().optional() }),
+          response: {
+            200: z.object({ to: z.string(), messageId: z.string().nullable(), messageLogId: z.string(), latencyMs: z.number() }),
+            400: errorResponseSchema,
+            404: errorResponseSchema,
+            429: errorResponseSchema,
+            502: errorResponseSchema,
+            504: errorResponseSchema,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => deps.connectors.sendTest({ factoryId: request.params.factoryId, ...request.body }),
+    );
+
+    app.get(
+      '/api/connectors',
+      { preHandler, schema: { tags, summary: 'List configured connectors', response: { 200: z.array(connectorSchema), ...authErrors } } },
+      async () => deps.connectors.list(),
+    );
+
+    app.post(
+      '/api/connectors',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Create a connector; it becomes the active one of its type',
+          description: 'The previously active connector of the same type is deactivated and keeps its configuration.',
+          body: z.strictObject({ factoryId: z.string().min(1).max(100), config: configSchema }),
+          response: { 201: connectorSchema, 400: errorResponseSchema, 404: errorResponseSchema, ...authErrors },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await deps.connectors.create(request.body)),
+    );
+
+    app.get(
+      '/api/connectors/:id',
+      { preHandler, schema: { tags, summary: 'Read a connector', params: idParamsSchema, response: { 200: connectorSchema, 404: errorResponseSchema, ...authErrors } } },
+      async (request) => deps.connectors.get(request.params.id),
+    );
+
+    app.patch(
+      '/api/connectors/:id',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Change a connector\'s config',
+          description: 'Fields given replace the stored ones; a secret sent back as the mask keeps its stored value.',
+          params: idParamsSchema,
+          body: z.strictObject({ config: configSchema }),
+          response: { 200: connectorSchema, 400: errorResponseSchema, 404: errorResponseSchema, ...authErrors },
+        },
+      },
+      async (request) => deps.connectors.update(request.params.id, request.body),
+    );
+
+    app.delete(
+      '/api/connectors/:id',
+      { preHandler, schema: { tags, summary: 'Delete a connector', params: idParamsSchema, response: { 204: z.null(), 404: errorResponseSchema, ...authErrors } } },
+      async (request, reply) => {
+        await deps.connectors.remove(request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/connectors/:id/activate',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'Make a connector the active one of its type',
+          params: idParamsSchema,
+          response: { 200: connectorSchema, 404: errorResponseSchema, ...authErrors },
+        },
+      },
+      async (request) => deps.connectors.activate(request.params.id),
+    );
+  };
+}

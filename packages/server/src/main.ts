@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type KeyRing, keyRingFrom, loadOrCreateKeyFile } from './crypto/keys.ts';
+import { buildHttpApp } from './http/app.ts';
+import { createLogger } from './logger.ts';
+import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
+import { type Clock, systemClock } from './services/clock.ts';
+import { loadConnectorRegistry } from './services/connector-registry.ts';
+import { type ConnectorService, createConnectorService } from './services/connector-service.ts';
+import { type RateLimiter, createSqlRateLimiter } from './services/rate-limiter.ts';
+import { createRedisRateLimiter } from './services/redis-rate-limiter.ts';
+import { type SettingsService, createSettingsService } from './services/settings-service.ts';
+import { type VerificationService, createVerificationService } from './services/verification-service.ts';
+import { type Storage, migrate, openStorage } from './storage/database.ts';
+
+export const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+export interface Passline {
+  config: Readonly<Config>;
+  app: FastifyInstance;
+  storage: Storage;
+  logger: Logger;
+  keys: KeyRing;
+  apiKeys: ApiKeyService;
+  connectors: ConnectorService;
+  settings: SettingsService;
+  verifications: VerificationService;
+  close(): Promise<void>;
+}
+
+export interface PasslineOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  /** PostgreSQL schema to use (tests isolate themselves in one schema each). */
+  searchPath?: string;
+  generateCode?: (length: number) => string;
+  /** Per-instance cache lifetimes; tests that simulate several instances shorten them. */
+  cacheMs?: number;
+}
+
+/**
+ * The composition root: config → storage → migrations → services → HTTP app. Nothing else creates
+ * long-lived objects, and everything is passed down explicitly.
+ */
+export async function createPassline(config: Readonly<Config>, overrides: PasslineOverrides = {}): Promise<Passline> {
+  const logger = overrides.logger ?? createLogger(config);
+  const clock = overrides.clock ?? systemClock;
+  const keys = config.encryptionKey ? keyRingFrom(config.encryptionKey, 'environment') : loadOrCreateKeyFile(config.dataDir);
+  const registry = await loadConnectorRegistry(config.connectorModules);
+  const storage = openStorage(config.database, overrides.searchPath ? { searchPath: overrides.searchPath } : {});
+  let redis: Redis | undefined;
+  try {
+    await migrate(storage.db);
+    let limiter: RateLimiter;
+    if (config.redisUrl) {
+      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+      limiter = createRedisRateLimiter({ redis });
+    } else {
+      limiter = createSqlRateLimiter({ db: storage.db, clock });
+    }
+    const cacheMs = overrides.cacheMs;
+    const settings = createSettingsService({ db: storage.db, clock, ...(cacheMs !== undefined ? { cacheMs } : {}) });
+    const apiKeys = createApiKeyService({ db: storage.db, clock, ...(cacheMs !== undefined ? { cacheMs } : {}) });
+    const connectors = createConnectorService({
+      db: storage.db,
+      registry,
+      keys,
+      clock,
+      logger,
+      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      ...(cacheMs !== undefined ? { cacheMs } : {}),
+    });
+    const verifications = createVerificationService({
+      db: storage.db,
+      connectors,
+      limiter,
+      settings,
+      keys,
+      clock,
+      ...(overrides.generateCode ? { generateCode: overrides.generateCode } : {}),
+    });
+    const app = await buildHttpApp({
+      db: storage.db,
+      engine: storage.capabilities.engine,
+      logger,
+      apiKeys,
+      connectors,
+      settings,
+      verifications,
+      trustProxy: config.trustProxy,
+      version,
+    });
+    return {
+      config,
+      app,
+      storage,
+      logger,
+      keys,
+      apiKeys,
+      connectors,
+      settings,
+      verifications,
+      async close() {
+        await app.close();
+        await storage.close();
+        if (redis) await redis.quit().catch(() => redis?.disconnect());
+      },
+    };
+  } catch (error) {
+    await storage.close().catch(() => undefined);
+    redis?.disconnect();
+    throw error;
+  }
+}
+
+/** Starts listening and says, in the first lines, where data lives and what to do next. */
+export async function startPassline(config: Readonly<Config>): Promise<Passline> {
+  const passline = await createPassline(config);
+  const { logger } = passline;
+  logger.info(
+    { data: passline.storage.description, dataDir: config.dataDir, encryptionKey: passline.keys.source },
+    `Passline ${version}: data in ${passline.storage.description}`,
+  );
+  const active = await passline.connectors.getActive('sms');
+  logger.info(
+    { activeSmsConnector: active?.row.factory_id ?? null },
+    active
+      ? `Active SMS connector: ${active.factory.metadata.name} (${active.row.id})`
+      : 'Active SMS connector: none. Set one up in the console or with POST /api/connectors (try "dev-sms").',
+  );
+  if (active?.factory.metadata.id === 'dev-sms' && config.env === 'production') {
+    logger.warn(
+      '!!! The dev-sms connector is ACTIVE in production: no SMS is delivered, and verification codes are written to the log and the dev outbox. Activate a real SMS connector. !!!',
+    );
+  }
+  if ((await passline.apiKeys.list()).every((key) => key.revokedAt !== null || key.scope !== 'admin')) {
+    logger.info('No admin API key yet. Create one with: npx passline api-keys create --name admin --scope admin');
+  }
+  await passline.app.listen({ port: config.port, host: config.host });
+  logger.info(`Listening on http://${config.host}:${config.port} (API reference: /api/openapi.json)`);
+  return passline;
+}

@@ -1,0 +1,38 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type ConnectorFactory, assertConnectorFactory } from '@passline/connector-kit';
+import { builtInConnectors } from '@passline/connectors';
+
+export interface ConnectorRegistry {
+  list(): ConnectorFactory[];
+  get(id: string): ConnectorFactory | undefined;
+}
+
+/**
+ * Built-in connectors plus custom ones named in PASSLINE_CONNECTORS. A custom entry is a path
+ * (relative to the working directory) or a package name; its module's default export, or an export
+ * named `connector`, is the factory. Bad modules stop the boot with a message naming the module.
+ */
+export async function loadConnectorRegistry(modules: readonly string[], cwd = process.cwd()): Promise<ConnectorRegistry> {
+  const factories = new Map<string, ConnectorFactory>();
+  for (const factory of builtInConnectors) factories.set(factory.metadata.id, factory);
+  for (const specifier of modules) {
+    const target = specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(cwd, specifier)).href : specifier;
+    let loaded: Record<string, unknown>;
+    try {
+      loaded = (await import(target)) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`PASSLINE_CONNECTORS: cannot load "${specifier}": ${(error as Error).message}`);
+    }
+    const candidate = loaded.default ?? loaded.connector;
+    assertConnectorFactory(candidate, `PASSLINE_CONNECTORS: "${specifier}"`);
+    if (factories.has(candidate.metadata.id)) {
+      throw new Error(`PASSLINE_CONNECTORS: "${specifier}" uses the id "${candidate.metadata.id}", which is already taken`);
+    }
+    factories.set(candidate.metadata.id, candidate);
+  }
+  return {
+    list: () => [...factories.values()],
+    get: (id) => factories.get(id),
+  };
+}

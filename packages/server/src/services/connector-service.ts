@@ -1,0 +1,349 @@
+import {
+  type ConnectorContext,
+  ConnectorError,
+  type ConnectorFactory,
+  type ConnectorLogger,
+  configJsonSchema,
+  isConnectorError,
+  parseConnectorConfig,
+  secretFields,
+  secretMask,
+} from '@passline/connector-kit';
+import type { Kysely } from 'kysely';
+import { generateCode, newId } from '../crypto/codes.ts';
+import type { KeyRing } from '../crypto/keys.ts';
+import { open, seal } from '../crypto/secret-box.ts';
+import { AppError } from '../errors.ts';
+import { maskPhone, normalisePhone } from '../phone.ts';
+import * as connectorQueries from '../storage/queries/connectors.ts';
+import type { ConnectorRow } from '../storage/queries/connectors.ts';
+import { insertDevOutboxMessage } from '../storage/queries/dev-outbox.ts';
+import { insertMessage } from '../storage/queries/messages.ts';
+import type { Database } from '../storage/schema.ts';
+import type { Clock } from './clock.ts';
+import type { ConnectorRegistry } from './connector-registry.ts';
+import { deliveryErrorToAppError } from './delivery-errors.ts';
+
+export interface ConnectorView {
+  id: string;
+  factoryId: string;
+  type: 'sms' | 'email';
+  name: string;
+  logo: string;
+  active: boolean;
+  /** Secret fields are replaced by the mask. */
+  config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ActiveConnector {
+  row: ConnectorRow;
+  factory: ConnectorFactory;
+  config: unknown;
+}
+
+export interface DeliveryInput {
+  to: string;
+  usage: string;
+  locale?: string;
+  payload: { code: string } & Record<string, string>;
+}
+
+export interface DeliveryOutcome {
+  messageId: string | null;
+  messageLogId: string;
+  latencyMs: number;
+}
+
+export interface ConnectorServiceDeps {
+  db: Kysely<Database>;
+  registry: ConnectorRegistry;
+  keys: KeyRing;
+  clock: Clock;
+  logger: ConnectorLogger & { child(bindings: Record<string, unknown>): ConnectorLogger };
+  fetch?: typeof fetch;
+  /** How long an instance trusts its cached copy of the active connector. */
+  cacheMs?: number;
+}
+
+export type ConnectorService = ReturnType<typeof createConnectorService>;
+
+export function createConnectorService(deps: ConnectorServiceDeps) {
+  const { db, registry, keys, clock } = deps;
+  const fetchImpl = deps.fetch ?? fetch;
+  const cacheMs = deps.cacheMs ?? 2000;
+  const activeCache = new Map<string, { value: ActiveConnector | undefined; until: number }>();
+
+  function factoryOrThrow(factoryId: string): ConnectorFactory {
+    const factory = registry.get(factoryId);
+    if (!factory) throw new AppError('connector.factory_not_found', `No connector factory "${factoryId}".`);
+    return factory;
+  }
+
+  function parseConfig(factory: ConnectorFactory, raw: unknown): Record<string, unknown> {
+    try {
+      return parseConnectorConfig(factory, raw) as Record<string, unknown>;
+    } catch (error) {
+      if (isConnectorError(error)) {
+        throw new AppError('connector.invalid_config', error.message, { issues: error.issues ?? [] });
+      }
+      throw error;
+    }
+  }
+
+  function storedConfig(row: ConnectorRow): Record<string, unknown> {
+    const visible = JSON.parse(row.config) as Record<string, unknown>;
+    if (!row.secrets) return visible;
+    let secrets: Record<string, unknown>;
+    try {
+      secrets = JSON.parse(open(keys, row.secrets, `connector:${row.id}`)) as Record<string, unknown>;
+    } catch (error) {
+      throw new AppError('connector.secret_unreadable', (error as Error).message);
+    }
+    return { ...visible, ...secrets };
+  }
+
+  function split(factory: ConnectorFactory, id: string, config: Record<string, unknown>) {
+    const secretNames = new Set(secretFields(factory.configSchema));
+    const visible: Record<string, unknown> = {};
+    const secrets: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(config)) (secretNames.has(name) ? secrets : visible)[name] = value;
+    return {
+      config: JSON.stringify(visible),
+      secrets: Object.keys(secrets).length ? seal(keys, JSON.stringify(secrets), `connector:${id}`) : null,
+    };
+  }
+
+  function masked(factory: ConnectorFactory, config: Record<string, unknown>): Record<string, unknown> {
+    const result = { ...config };
+    for (const name of secretFields(factory.configSchema)) {
+      if (result[name] !== undefined && result[name] !== '') result[name] = secretMask;
+    }
+    return result;
+  }
+
+  /** A mask sent back by a client means "keep what is stored". */
+  function unmask(factory: ConnectorFactory, incoming: Record<string, unknown>, stored: Record<string, unknown>) {
+    const result = { ...incoming };
+    for (const name of secretFields(factory.configSchema)) {
+      if (result[name] === secretMask) result[name] = stored[name];
+    }
+    return result;
+  }
+
+  function view(row: ConnectorRow): ConnectorView {
+    const factory = registry.get(row.factory_id);
+    const visible = JSON.parse(row.config) as Record<string, unknown>;
+    const secretNames = factory ? secretFields(factory.configSchema) : [];
+    const config = { ...visible };
+    for (const name of secretNames) if (row.secrets) config[name] = secretMask;
+    return {
+      id: row.id,
+      factoryId: row.factory_id,
+      type: row.type,
+      name: factory?.metadata.name ?? row.factory_id,
+      logo: factory?.metadata.logo ?? '',
+      active: row.active === 1,
+      config,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+
+  async function rowOrThrow(id: string): Promise<ConnectorRow> {
+    const row = await connectorQueries.findConnectorById(db, id);
+    if (!row) throw new AppError('connector.not_found', `No connector "${id}".`);
+    return row;
+  }
+
+  function contextFor(factory: ConnectorFactory): ConnectorContext {
+    return {
+      fetch: fetchImpl,
+      logger: deps.logger.child({ connector: factory.metadata.id }),
+      outbox: {
+        record: async (entry) => {
+          await insertDevOutboxMessage(db, {
+            phone: entry.to,
+            to_masked: maskPhone(entry.to),
+            usage: entry.usage,
+            text: entry.text,
+            created_at: clock.now(),
+          });
+        },
+      },
+    };
+  }
+
+  /**
+   * Sends through a factory and writes one message-log row whatever happens. The row never holds
+   * the code: only the masked number, ids, status and the provider's error.
+   */
+  async function deliver(
+    factory: ConnectorFactory,
+    config: unknown,
+    input: DeliveryInput,
+    meta: { connectorId: string | null; verificationId: string | null; isTest: boolean },
+  ): Promise<DeliveryOutcome> {
+    const started = performance.now();
+    const messageLogId = newId('msg');
+    const base = {
+      id: messageLogId,
+      verification_id: meta.verificationId,
+      connector_id: meta.connectorId,
+      factory_id: factory.metadata.id,
+      to_masked: maskPhone(input.to),
+      usage: input.usage,
+      is_test: meta.isTest ? 1 : 0,
+    };
+    let result: { messageId: string | null };
+    try {
+      result = await factory.sendMessage(input, config, contextFor(factory));
+    } catch (caught) {
+      const error = isConnectorError(caught)
+        ? caught
+        : new ConnectorError('provider_unavailable', `The connector failed unexpectedly: ${(caught as Error)?.message}`);
+      const latencyMs = Math.round(performance.now() - started);
+      await insertMessage(db, {
+        ...base,
+        status: 'failed',
+        provider_message_id: null,
+        error_kind: error.kind,
+        error_code: error.providerCode ?? null,
+        error_message: (error.providerMessage ?? error.message).slice(0, 1000),
+        provider_request_id: error.providerRequestId ?? null,
+        latency_ms: latencyMs,
+        created_at: clock.now(),
+      });
+      (error as ConnectorError & { messageLogId?: string }).messageLogId = messageLogId;
+      throw error;
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    await insertMessage(db, {
+      ...base,
+      status: 'sent',
+      provider_message_id: result.messageId,
+      error_kind: null,
+      error_code: null,
+      error_message: null,
+      provider_request_id: null,
+      latency_ms: latencyMs,
+      created_at: clock.now(),
+    });
+    return { messageId: result.messageId, messageLogId, latencyMs };
+  }
+
+  return {
+    listFactories() {
+      return registry.list().map((factory) => factory.metadata);
+    },
+
+    getFactory(factoryId: string) {
+      const factory = factoryOrThrow(factoryId);
+      return { ...factory.metadata, configSchema: configJsonSchema(factory), secretFields: secretFields(factory.configSchema) };
+    },
+
+    async list(): Promise<ConnectorView[]> {
+      return (await connectorQueries.listConnectors(db)).map(view);
+    },
+
+    async get(id: string): Promise<ConnectorView> {
+      return view(await rowOrThrow(id));
+    },
+
+    /** Validates and stores a connector and makes it the active one of its type. */
+    async create(input: { factoryId: string; config: unknown; active?: boolean }): Promise<ConnectorView> {
+      const factory = factoryOrThrow(input.factoryId);
+      const config = parseConfig(factory, input.config);
+      const id = newId('con');
+      const now = clock.now();
+      const row: ConnectorRow = {
+        id,
+        factory_id: factory.metadata.id,
+        type: factory.metadata.type,
+        ...split(factory, id, config),
+        active: input.active === false ? 0 : 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await connectorQueries.insertConnector(db, row);
+      activeCache.clear();
+      return view(row);
+    },
+
+    /** Replaces the given top-level fields; a secret sent back as the mask keeps its stored value. */
+    async update(id: string, changes: { config: Record<string, unknown> }): Promise<ConnectorView> {
+      const row = await rowOrThrow(id);
+      const factory = factoryOrThrow(row.factory_id);
+      const stored = storedConfig(row);
+      const config = parseConfig(factory, unmask(factory, { ...stored, ...changes.config }, stored));
+      await connectorQueries.updateConnectorById(db, id, { ...split(factory, id, config), updated_at: clock.now() });
+      activeCache.clear();
+      return view(await rowOrThrow(id));
+    },
+
+    async activate(id: string): Promise<ConnectorView> {
+      if (!(await connectorQueries.activateConnectorById(db, id, clock.now()))) {
+        throw new AppError('connector.not_found', `No connector "${id}".`);
+      }
+      activeCache.clear();
+      return view(await rowOrThrow(id));
+    },
+
+    async remove(id: string): Promise<void> {
+      if (!(await connectorQueries.deleteConnectorById(db, id))) {
+        throw new AppError('connector.not_found', `No connector "${id}".`);
+      }
+      activeCache.clear();
+    },
+
+    /** The active connector of a type, decrypted and parsed; cached briefly per instance. */
+    async getActive(type: 'sms' | 'email'): Promise<ActiveConnector | undefined> {
+      const now = clock.now();
+      const hit = activeCache.get(type);
+      if (hit && hit.until > now) return hit.value;
+      const row = await connectorQueries.findActiveConnector(db, type);
+      const factory = row ? registry.get(row.factory_id) : undefined;
+      const value = row && factory ? { row, factory, config: parseConnectorConfig(factory, storedConfig(row)) } : undefined;
+      activeCache.set(type, { value, until: now + cacheMs });
+      return value;
+    },
+
+    deliver,
+
+    /**
+     * Sends the Generic template through a config that is not saved (or a saved one with edits), so
+     * an admin can check credentials and templates before committing. The provider's own error is
+     * returned to the admin. The code in the test message is random and never stored.
+     */
+    async sendTest(input: { factoryId: string; to: string; config: Record<string, unknown>; connectorId?: string }) {
+      const factory = factoryOrThrow(input.factoryId);
+      const to = normalisePhone(input.to);
+      let raw = input.config;
+      if (input.connectorId) {
+        const row = await rowOrThrow(input.connectorId);
+        if (row.factory_id !== factory.metadata.id) {
+          throw new AppError('request.invalid', 'connectorId belongs to another connector factory.');
+        }
+        raw = unmask(factory, raw, storedConfig(row));
+      }
+      const config = parseConfig(factory, raw);
+      try {
+        const outcome = await deliver(
+          factory,
+          config,
+          { to, usage: 'Generic', payload: { code: generateCode(6), expiresInMinutes: '10' } },
+          { connectorId: input.connectorId ?? null, verificationId: null, isTest: true },
+        );
+        return { to: maskPhone(to), ...outcome };
+      } catch (error) {
+        if (isConnectorError(error)) {
+          throw deliveryErrorToAppError(error, 'admin', {
+            messageLogId: (error as ConnectorError & { messageLogId?: string }).messageLogId,
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}

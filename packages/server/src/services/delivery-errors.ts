@@ -1,0 +1,47 @@
+import type { ConnectorError } from '@passline/connector-kit';
+import { AppError, type ErrorCode } from '../errors.ts';
+
+const codeByKind: Record<ConnectorError['kind'], ErrorCode> = {
+  invalid_config: 'delivery.rejected',
+  template_not_found: 'delivery.rejected',
+  provider_rejected: 'delivery.rejected',
+  invalid_recipient: 'delivery.invalid_recipient',
+  rate_limited: 'delivery.rate_limited',
+  provider_unavailable: 'delivery.provider_unavailable',
+  timeout: 'delivery.timeout',
+};
+
+const publicMessage: Record<ErrorCode & `delivery.${string}`, string> = {
+  'delivery.rejected': 'The SMS provider refused the message. An administrator can see why in the message log.',
+  'delivery.invalid_recipient': 'The SMS provider cannot deliver to this phone number.',
+  'delivery.rate_limited': 'The SMS provider is throttling messages to this number; try again later.',
+  'delivery.provider_unavailable': 'The SMS provider is unavailable; try again later.',
+  'delivery.timeout': 'The SMS provider did not answer in time; the message may still arrive.',
+};
+
+/**
+ * The one mapping from a connector failure to an HTTP error. `audience: 'admin'` (test sends from
+ * the console) carries the provider's own code, message and request id; applications and end users
+ * get only the stable code and a message that leaks nothing about the provider account.
+ */
+export function deliveryErrorToAppError(
+  error: ConnectorError,
+  audience: 'admin' | 'public',
+  extra: Record<string, unknown> = {},
+): AppError {
+  const code = codeByKind[error.kind];
+  const details =
+    audience === 'admin'
+      ? {
+          ...extra,
+          kind: error.kind,
+          providerCode: error.providerCode,
+          providerMessage: error.providerMessage,
+          providerRequestId: error.providerRequestId,
+          httpStatus: error.httpStatus,
+          issues: error.issues,
+        }
+      : extra;
+  const message = audience === 'admin' ? error.message : publicMessage[code as keyof typeof publicMessage];
+  return new AppError(code, message, details, error.retryAfterSeconds);
+}

@@ -1,0 +1,206 @@
+import { type ConnectorError, isConnectorError, requiredUsageTypes } from '@passline/connector-kit';
+import type { Kysely } from 'kysely';
+import { codeMatches, generateCode, hashCode, newId } from '../crypto/codes.ts';
+import type { KeyRing } from '../crypto/keys.ts';
+import { AppError } from '../errors.ts';
+import { maskPhone, normalisePhone } from '../phone.ts';
+import * as verificationQueries from '../storage/queries/verifications.ts';
+import type { VerificationRow } from '../storage/queries/verifications.ts';
+import type { Database, VerificationStatus } from '../storage/schema.ts';
+import type { Clock } from './clock.ts';
+import type { ConnectorService } from './connector-service.ts';
+import { deliveryErrorToAppError } from './delivery-errors.ts';
+import type { LimitRule, RateLimiter } from './rate-limiter.ts';
+import type { SettingsService, VerificationSettings } from './settings-service.ts';
+
+export const verificationUsages = requiredUsageTypes;
+export type VerificationUsage = (typeof verificationUsages)[number];
+
+export interface VerificationView {
+  id: string;
+  /** Masked: the caller already knows the number; logs and screens should not repeat it. */
+  to: string;
+  usage: string;
+  status: VerificationStatus;
+  expiresAt: string;
+}
+
+export interface VerificationServiceDeps {
+  db: Kysely<Database>;
+  connectors: ConnectorService;
+  limiter: RateLimiter;
+  settings: SettingsService;
+  keys: KeyRing;
+  clock: Clock;
+  /** Injected so tests can fix codes; production uses crypto.randomInt. */
+  generateCode?: (length: number) => string;
+}
+
+export type VerificationService = ReturnType<typeof createVerificationService>;
+
+export function createVerificationService(deps: VerificationServiceDeps) {
+  const { db, clock, keys } = deps;
+  const makeCode = deps.generateCode ?? generateCode;
+
+  function view(row: VerificationRow, now: number): VerificationView {
+    return {
+      id: row.id,
+      to: maskPhone(row.phone),
+      usage: row.usage,
+      status: row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status,
+      expiresAt: new Date(row.expires_at).toISOString(),
+    };
+  }
+
+  function limitRules(phone: string, ip: string | undefined, settings: VerificationSettings): LimitRule[] {
+    const rules: LimitRule[] = [];
+    if (settings.resendCooldownSeconds > 0) {
+      rules.push({
+        key: `cooldown:${phone}`,
+        limit: 1,
+        windowMs: settings.resendCooldownSeconds * 1000,
+        code: 'rate_limit.resend_cooldown',
+      });
+    }
+    rules.push(
+      { key: `phone-hour:${phone}`, limit: settings.phoneHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.phone' },
+      { key: `phone-day:${phone}`, limit: settings.phoneDailyLimit, windowMs: 86_400_000, code: 'rate_limit.phone' },
+    );
+    if (ip) rules.push({ key: `ip-hour:${ip}`, limit: settings.ipHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.ip' });
+    return rules;
+  }
+
+  /** Why a verification can no longer take a guess, as the error the caller gets. */
+  function notCheckable(row: VerificationRow, now: number): AppError {
+    if (row.status === 'approved') return new AppError('verification.already_used', 'This code was already used.');
+    if (row.status === 'cancelled') {
+      return new AppError('verification.cancelled', 'This code is no longer valid; a newer code was sent or delivery failed.');
+    }
+    if (row.status === 'exhausted' || row.attempts >= row.max_attempts) {
+      return new AppError('verification.too_many_attempts', 'Too many wrong attempts; request a new code.');
+    }
+    if (row.status === 'expired' || row.expires_at <= now) {
+      return new AppError('verification.expired', 'This code has expired; request a new one.');
+    }
+    return new AppError('verification.already_used', 'This code was already used.');
+  }
+
+  return {
+    /**
+     * Issues a code: validate, check every send limit before the provider is called, store only the
+     * code's HMAC, deliver, and only then cancel the previous pending code for the same number and
+     * usage (so a failed delivery does not strand the user without a working code).
+     */
+    async send(input: { to: string; usage: VerificationUsage; locale?: string; ip?: string }): Promise<VerificationView> {
+      const phone = normalisePhone(input.to);
+      const [settings, active] = await Promise.all([
+        deps.settings.getVerificationSettings(),
+        deps.connectors.getActive('sms'),
+      ]);
+      if (!active) {
+        throw new AppError(
+          'connector.none_active',
+          'No SMS connector is active. Set one up in the console or with POST /api/connectors.',
+        );
+      }
+      const decision = await deps.limiter.consume(limitRules(phone, input.ip, settings));
+      if (!decision.allowed) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        throw new AppError(
+          decision.rule.code,
+          decision.rule.code === 'rate_limit.resend_cooldown'
+            ? `A code was just sent to this number; wait ${retryAfterSeconds} s before asking again.`
+            : `Too many codes requested; try again in ${retryAfterSeconds} s.`,
+          { retryAfterSeconds, limit: decision.rule.limit, windowSeconds: decision.rule.windowMs / 1000 },
+          retryAfterSeconds,
+        );
+      }
+
+      const now = clock.now();
+      const id = newId('vrf');
+      const code = makeCode(settings.codeLength);
+      const row: VerificationRow = {
+        id,
+        phone,
+        usage: input.usage,
+        code_hash: hashCode(keys.codeKey, id, code),
+        status: 'pending',
+        attempts: 0,
+        max_attempts: settings.maxAttempts,
+        expires_at: now + settings.codeTtlSeconds * 1000,
+        created_at: now,
+        updated_at: now,
+        connector_id: active.row.id,
+        ip: input.ip ?? null,
+      };
+      await verificationQueries.insertVerification(db, row);
+
+      try {
+        await deps.connectors.deliver(
+          active.factory,
+          active.config,
+          {
+            to: phone,
+            usage: input.usage,
+            ...(input.locale ? { locale: input.locale } : {}),
+            payload: { code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
+          },
+          { connectorId: active.row.id, verificationId: id, isTest: false },
+        );
+      } catch (error) {
+        await verificationQueries.settlePendingVerification(db, id, 'cancelled', clock.now());
+        if (isConnectorError(error)) {
+          throw deliveryErrorToAppError(error, 'public', {
+            messageLogId: (error as ConnectorError & { messageLogId?: string }).messageLogId,
+          });
+        }
+        throw error;
+      }
+      await verificationQueries.cancelOtherPendingVerifications(db, phone, input.usage, id, clock.now());
+      return view(row, now);
+    },
+
+    /**
+     * Checks a code. An attempt slot is taken atomically before the code is compared, so at most
+     * `maxAttempts` guesses are ever evaluated, and approval is a conditional update, so a code is
+     * approved exactly once however many requests race.
+     */
+    async check(id: string, code: string): Promise<{ id: string; status: 'approved' }> {
+      const now = clock.now();
+      const row = await verificationQueries.findVerificationById(db, id);
+      if (!row) throw new AppError('verification.not_found', 'No verification with this id.');
+      if (row.status === 'pending' && row.expires_at <= now) {
+        await verificationQueries.settlePendingVerification(db, id, 'expired', now);
+        throw new AppError('verification.expired', 'This code has expired; request a new one.');
+      }
+      if (row.status !== 'pending') throw notCheckable(row, now);
+
+      const slot = await verificationQueries.reserveVerificationAttempt(db, id, now);
+      if (!slot) {
+        const current = await verificationQueries.findVerificationById(db, id);
+        throw notCheckable(current ?? row, now);
+      }
+      if (codeMatches(keys.codeKey, id, code, slot.code_hash)) {
+        if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
+          return { id, status: 'approved' };
+        }
+        throw new AppError('verification.already_used', 'This code was already used.');
+      }
+      const remainingAttempts = slot.max_attempts - slot.attempts;
+      if (remainingAttempts <= 0) await verificationQueries.settlePendingVerification(db, id, 'exhausted', now);
+      throw new AppError(
+        'verification.code_mismatch',
+        remainingAttempts > 0
+          ? `The code is wrong; ${remainingAttempts} attempt${remainingAttempts === 1 ? '' : 's'} left.`
+          : 'The code is wrong, and that was the last attempt; request a new code.',
+        { remainingAttempts },
+      );
+    },
+
+    async get(id: string): Promise<VerificationView> {
+      const row = await verificationQueries.findVerificationById(db, id);
+      if (!row) throw new AppError('verification.not_found', 'No verification with this id.');
+      return view(row, clock.now());
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { type Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The one place that knows which engine is behind a Kysely instance. */
+export function engineOf(db: Kysely<unknown> | Kysely<never>): Engine {
+  const adapter = (db as Kysely<unknown>).getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  throw new Error(`unsupported database adapter ${adapter.constructor.name}`);
+}
+
+export interface Capabilities {
+  engine: Engine;
+  /** Column type for an auto-numbered key. */
+  autoIncrementType: 'integer' | 'bigserial';
+  /** PostgreSQL takes row locks with FOR UPDATE; SQLite serialises writers instead. */
+  rowLocks: boolean;
+}
+
+export function capabilitiesOf(db: Kysely<unknown> | Kysely<never>): Capabilities {
+  const engine = engineOf(db);
+  return engine === 'postgres'
+    ? { engine, autoIncrementType: 'bigserial', rowLocks: true }
+    : { engine, autoIncrementType: 'integer', rowLocks: false };
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { type Capabilities, capabilitiesOf } from './capabilities.ts';
+import { migrations } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export interface Storage {
+  db: Kysely<Database>;
+  capabilities: Capabilities;
+  /** Human description for the start-up log, without credentials. */
+  description: string;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
+const int8Oid = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8Oid ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export function openStorage(database: Config['database'], options: { searchPath?: string } = {}): Storage {
+  if (database.engine === 'sqlite') {
+    mkdirSync(dirname(database.file), { recursive: true, mode: 0o700 });
+    const sqlite = new SQLite(database.file);
+    // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes and
+    // loses at most the last transactions on power loss, the usual trade-off for WAL.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, capabilities: capabilitiesOf(db), description: `SQLite at ${database.file}`, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: database.url,
+    max: database.poolSize,
+    types: pgTypes,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(database.url);
+  return {
+    db,
+    capabilities: capabilitiesOf(db),
+    description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+/** Applies pending migrations; a second run on the same database applies nothing. */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'passline_migrations',
+    migrationLockTableName: 'passline_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,39 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.ts';
+
+export interface BucketHit {
+  key: string;
+  /** The window length for a bucket that starts now. */
+  windowMs: number;
+}
+
+/**
+ * Counts one hit in each bucket (fixed windows: a bucket whose window has passed starts over) and
+ * returns the new counts. Run inside a transaction: on PostgreSQL the upsert's row locks serialise
+ * concurrent hits on one key, so a caller that rolls back when a count is over the limit never lets
+ * two requests through where one was allowed.
+ */
+export async function incrementBuckets(
+  db: Kysely<Database>,
+  hits: readonly BucketHit[],
+  now: number,
+): Promise<Array<{ key: string; hits: number; reset_at: number }>> {
+  if (hits.length === 0) return [];
+  return db
+    .insertInto('rate_limit_buckets')
+    .values(hits.map((hit) => ({ key: hit.key, hits: 1, reset_at: now + hit.windowMs })))
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet({
+        hits: sql<number>`case when rate_limit_buckets.reset_at <= ${now} then 1 else rate_limit_buckets.hits + 1 end`,
+        reset_at: sql<number>`case when rate_limit_buckets.reset_at <= ${now} then excluded.reset_at else rate_limit_buckets.reset_at end`,
+      }),
+    )
+    .returning(['key', 'hits', 'reset_at'])
+    .execute();
+}
+
+/** Housekeeping: buckets whose window ended long ago carry no information. */
+export async function deleteExpiredBuckets(db: Kysely<Database>, now: number): Promise<number> {
+  const result = await db.deleteFrom('rate_limit_buckets').where('reset_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
