@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ConnectorContext, type ConnectorFactory, assertConnectorFactory, configJsonSchema, parseConnectorConfig } from './connector.ts';
+import {
+  assertConnectorFactory,
+  type ConnectorContext,
+  type ConnectorFactory,
+  configJsonSchema,
+  parseConnectorConfig,
+} from './connector.ts';
 import { ConnectorError, connectorErrorKinds } from './connector-error.ts';
 import { secretFields } from './secret.ts';
 import { requiredUsageTypes } from './usage-types.ts';
@@ -104,7 +110,10 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
           const config = parseConnectorConfig(factory, harness.config);
           const error = await factory
             .sendMessage({ to, usage: 'Generic', payload: { code: '123456' } }, config, harness.context)
-            .then(() => undefined, (caught: unknown) => caught);
+            .then(
+              () => undefined,
+              (caught: unknown) => caught,
+            );
           expect(error).toBeInstanceOf(ConnectorError);
           expect(connectorErrorKinds).toContain((error as ConnectorError).kind);
         } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
 import { findTemplate, renderTemplate, templatesSchema } from './templates.ts';
-import { z } from 'zod';
 
 const schema = templatesSchema({ content: z.string() }, { textOf: (template) => template.content });
 const complete = [
@@ -44,11 +44,17 @@ describe('templates', () => {
   it('names a missing required usage', () => {
     const result = schema.safeParse(complete.filter((template) => template.usageType !== 'ForgotPassword'));
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.message)).toEqual(['a template for usage "ForgotPassword" is required']);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'a template for usage "ForgotPassword" is required',
+    ]);
   });
 
   it('points at a template without {{code}} and at a duplicated usage', () => {
-    const result = schema.safeParse([...complete.slice(0, 3), { usageType: 'Generic', content: 'no code' }, complete[0]]);
+    const result = schema.safeParse([
+      ...complete.slice(0, 3),
+      { usageType: 'Generic', content: 'no code' },
+      complete[0],
+    ]);
     expect(result.success).toBe(false);
     const issues = result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
     expect(issues).toContainEqual(['3', 'the "Generic" template must contain {{code}}']);

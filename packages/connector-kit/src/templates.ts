@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
-import { type UsageType, fallbackUsageType, requiredUsageTypes, usageTypeSchema } from './usage-types.ts';
+import { fallbackUsageType, requiredUsageTypes, type UsageType, usageTypeSchema } from './usage-types.ts';
 
 const variablePattern = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 

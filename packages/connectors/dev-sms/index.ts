@@ -1,4 +1,4 @@
-import { defineConnector, readReadme, findTemplate, renderTemplate, templatesSchema, z } from '@passline/connector-kit';
+import { defineConnector, findTemplate, readReadme, renderTemplate, templatesSchema, z } from '@passline/connector-kit';
 
 import { logo } from './logo.ts';
 

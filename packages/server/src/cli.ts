@@ -42,11 +42,17 @@ async function main(argv: string[]): Promise<void> {
     .command('create')
     .description('Create an API key and print it once (only its hash is stored)')
     .requiredOption('--name <name>', 'a label, e.g. "backend" or "admin"')
-    .addOption(new Option('--scope <scope>', 'admin: Management API; verify: Verification API').choices(['admin', 'verify']).makeOptionMandatory())
+    .addOption(
+      new Option('--scope <scope>', 'admin: Management API; verify: Verification API')
+        .choices(['admin', 'verify'])
+        .makeOptionMandatory(),
+    )
     .action(async (options: { name: string; scope: 'admin' | 'verify' }) => {
       await withPassline(async (passline) => {
         const { key, apiKey } = await passline.apiKeys.create(options);
-        console.log(`Created ${apiKey.scope} API key ${apiKey.id} (${apiKey.name}). Store it now; it is not shown again:`);
+        console.log(
+          `Created ${apiKey.scope} API key ${apiKey.id} (${apiKey.name}). Store it now; it is not shown again:`,
+        );
         console.log(key);
       });
     });
@@ -59,7 +65,13 @@ async function main(argv: string[]): Promise<void> {
         if (keys.length === 0) console.log('No API keys.');
         for (const key of keys) {
           console.log(
-            [key.id, key.scope.padEnd(6), `${key.prefix}…`, key.name, key.revokedAt ? `revoked ${key.revokedAt}` : 'active'].join('  '),
+            [
+              key.id,
+              key.scope.padEnd(6),
+              `${key.prefix}…`,
+              key.name,
+              key.revokedAt ? `revoked ${key.revokedAt}` : 'active',
+            ].join('  '),
           );
         }
       });

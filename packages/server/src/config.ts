@@ -58,7 +58,11 @@ export class ConfigError extends Error {
 
 /** Parses the environment once at boot; lists every problem at once; returns a frozen config. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const parsed = environmentSchema.safeParse(environment);
+  // An empty variable (`FOO=`) means "not set", as in most deployment tools.
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

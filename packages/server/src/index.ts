@@ -1,2 +1,2 @@
-export { loadConfig, type Config } from './config.ts';
-export { createPassline, startPassline, type Passline } from './main.ts';
+export { type Config, loadConfig } from './config.ts';
+export { createPassline, type Passline, startPassline } from './main.ts';

@@ -10,14 +10,15 @@ import { type ApiKeyService, createApiKeyService } from './services/api-key-serv
 import { type Clock, systemClock } from './services/clock.ts';
 import { loadConnectorRegistry } from './services/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connector-service.ts';
-import { type RateLimiter, createSqlRateLimiter } from './services/rate-limiter.ts';
+import { createSqlRateLimiter, type RateLimiter } from './services/rate-limiter.ts';
 import { createRedisRateLimiter } from './services/redis-rate-limiter.ts';
-import { type SettingsService, createSettingsService } from './services/settings-service.ts';
-import { type VerificationService, createVerificationService } from './services/verification-service.ts';
-import { type Storage, migrate, openStorage } from './storage/database.ts';
+import { createSettingsService, type SettingsService } from './services/settings-service.ts';
+import { createVerificationService, type VerificationService } from './services/verification-service.ts';
+import { migrate, openStorage, type Storage } from './storage/database.ts';
 
-export const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+export const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface Passline {
   config: Readonly<Config>;
@@ -50,7 +51,9 @@ export interface PasslineOverrides {
 export async function createPassline(config: Readonly<Config>, overrides: PasslineOverrides = {}): Promise<Passline> {
   const logger = overrides.logger ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const keys = config.encryptionKey ? keyRingFrom(config.encryptionKey, 'environment') : loadOrCreateKeyFile(config.dataDir);
+  const keys = config.encryptionKey
+    ? keyRingFrom(config.encryptionKey, 'environment')
+    : loadOrCreateKeyFile(config.dataDir);
   const registry = await loadConnectorRegistry(config.connectorModules);
   const storage = openStorage(config.database, overrides.searchPath ? { searchPath: overrides.searchPath } : {});
   let redis: Redis | undefined;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Config } from '../src/config.ts';
-import { type Passline, type PasslineOverrides, createPassline } from '../src/main.ts';
+import { createPassline, type Passline, type PasslineOverrides } from '../src/main.ts';
 import type { TestDatabase } from './engines.ts';
 
 export interface TestPassline extends Passline {
@@ -49,10 +49,18 @@ export async function startTestPassline(
       options: { body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string } = {},
     ) {
       const key = options.key === undefined ? admin.key : options.key;
-      const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers };
+      const headers: Record<string, string> = {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...options.headers,
+      };
       const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
       if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-      const response = await passline.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const response = await passline.app.inject({
+        method,
+        url,
+        headers,
+        ...(payload !== undefined ? { payload } : {}),
+      });
       let body: unknown;
       try {
         body = response.body ? JSON.parse(response.body) : undefined;
@@ -75,7 +83,9 @@ export const devSmsConfig = {
 
 /** Activates dev-sms and returns a reader of the newest code sent to a number, from the outbox API. */
 export async function useDevSms(passline: TestPassline) {
-  const created = await passline.request('POST', '/api/connectors', { body: { factoryId: 'dev-sms', config: devSmsConfig } });
+  const created = await passline.request('POST', '/api/connectors', {
+    body: { factoryId: 'dev-sms', config: devSmsConfig },
+  });
   if (created.status !== 201) throw new Error(`dev-sms setup failed: ${JSON.stringify(created.body)}`);
   return {
     connectorId: created.body.id as string,

@@ -70,7 +70,8 @@ export function describeEachEngine(title: string, suite: (database: () => TestDa
       };
     });
     afterAll(async () => {
-      if (postgresUrl) await withPgClient(postgresUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
+      if (postgresUrl)
+        await withPgClient(postgresUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
       rmSync(dir, { recursive: true, force: true });
     });
     suite(() => current as TestDatabase);

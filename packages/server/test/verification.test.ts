@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/services/clock.ts';
-import { type TestPassline, startTestPassline, useDevSms } from './app.ts';
+import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 
 /** A clock the test moves by hand, so expiry and windows need no sleeping. */
 function manualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
   let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 let phoneCounter = 0;
@@ -62,7 +67,10 @@ describeEachEngine('verification API', (database) => {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const result = await check(sent.body.id, wrong);
       expect(result.status).toBe(400);
-      expect(result.body.error).toMatchObject({ code: 'verification.code_mismatch', details: { remainingAttempts: 5 - attempt } });
+      expect(result.body.error).toMatchObject({
+        code: 'verification.code_mismatch',
+        details: { remainingAttempts: 5 - attempt },
+      });
     }
     const late = await check(sent.body.id, code);
     expect(late.status).toBe(429);
@@ -212,7 +220,10 @@ describeEachEngine('verification API', (database) => {
     const bare = await startTestPassline(database(), { clock });
     try {
       await bare.request('DELETE', `/api/connectors/${dev.connectorId}`);
-      const result = await bare.request('POST', '/api/verifications', { body: { to: freshPhone(), usage: 'SignIn' }, key: bare.verifyKey });
+      const result = await bare.request('POST', '/api/verifications', {
+        body: { to: freshPhone(), usage: 'SignIn' },
+        key: bare.verifyKey,
+      });
       expect(result.status).toBe(503);
       expect(result.body.error.code).toBe('connector.none_active');
     } finally {

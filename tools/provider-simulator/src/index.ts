@@ -1,2 +1,2 @@
-export { defaultCredentials, startProviderSimulator, type ProviderSimulator, type SimulatorOptions } from './server.ts';
+export { defaultCredentials, type ProviderSimulator, type SimulatorOptions, startProviderSimulator } from './server.ts';
 export type { DeliveredMessage, FailureMode, ProviderName } from './types.ts';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
-  type ZodTypeProvider,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
+  type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -38,7 +38,7 @@ export const bodyLimitBytes = 64 * 1024;
 /** Builds the HTTP app. Routes are thin: validate with zod, call a service, shape the response. */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger as FastifyBaseLogger,
     // One access line per request costs more than the request on the hot path; errors are logged
     // by the error handler and failed requests in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -74,7 +74,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     if (reply.statusCode >= 400) {
       // The path only: query strings may carry phone numbers.
       request.log.info(
-        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        {
+          method: request.method,
+          path: request.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request failed',
       );
     }
@@ -82,7 +87,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendError(reply, request, error));
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, request, new AppError('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+    sendError(
+      reply,
+      request,
+      new AppError('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+    ),
   );
 
   await app.register(systemRoutes({ db: deps.db, engine: deps.engine }));

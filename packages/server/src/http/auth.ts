@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService, Principal } from '../services/api-key-service.ts';
 
@@ -10,9 +10,10 @@ declare module 'fastify' {
 
 /**
  * Guards a route: `admin` routes need an admin key; `verify` routes take a verify or an admin key.
- * Every route under /api except health and the OpenAPI document declares one of these.
+ * Every route under /api except health and the OpenAPI document declares one of these. It runs
+ * as an onRequest hook, before the body is read: strangers get a 401 without us parsing anything.
  */
-export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'): preHandlerAsyncHookHandler {
+export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (!header) {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { generateApiKey, hashApiKey, newId } from '../crypto/codes.ts';
 import { AppError } from '../errors.ts';
-import * as apiKeyQueries from '../storage/queries/api-keys.ts';
 import type { ApiKeyRow } from '../storage/queries/api-keys.ts';
+import * as apiKeyQueries from '../storage/queries/api-keys.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ConnectorFactory, assertConnectorFactory } from '@passline/connector-kit';
+import { assertConnectorFactory, type ConnectorFactory } from '@passline/connector-kit';
 import { builtInConnectors } from '@passline/connectors';
 
 export interface ConnectorRegistry {
@@ -13,11 +13,15 @@ export interface ConnectorRegistry {
  * (relative to the working directory) or a package name; its module's default export, or an export
  * named `connector`, is the factory. Bad modules stop the boot with a message naming the module.
  */
-export async function loadConnectorRegistry(modules: readonly string[], cwd = process.cwd()): Promise<ConnectorRegistry> {
+export async function loadConnectorRegistry(
+  modules: readonly string[],
+  cwd = process.cwd(),
+): Promise<ConnectorRegistry> {
   const factories = new Map<string, ConnectorFactory>();
   for (const factory of builtInConnectors) factories.set(factory.metadata.id, factory);
   for (const specifier of modules) {
-    const target = specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(cwd, specifier)).href : specifier;
+    const target =
+      specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(cwd, specifier)).href : specifier;
     let loaded: Record<string, unknown>;
     try {
       loaded = (await import(target)) as Record<string, unknown>;
@@ -27,7 +31,9 @@ export async function loadConnectorRegistry(modules: readonly string[], cwd = pr
     const candidate = loaded.default ?? loaded.connector;
     assertConnectorFactory(candidate, `PASSLINE_CONNECTORS: "${specifier}"`);
     if (factories.has(candidate.metadata.id)) {
-      throw new Error(`PASSLINE_CONNECTORS: "${specifier}" uses the id "${candidate.metadata.id}", which is already taken`);
+      throw new Error(
+        `PASSLINE_CONNECTORS: "${specifier}" uses the id "${candidate.metadata.id}", which is already taken`,
+      );
     }
     factories.set(candidate.metadata.id, candidate);
   }

@@ -15,8 +15,8 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { open, seal } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
 import { maskPhone, normalisePhone } from '../phone.ts';
-import * as connectorQueries from '../storage/queries/connectors.ts';
 import type { ConnectorRow } from '../storage/queries/connectors.ts';
+import * as connectorQueries from '../storage/queries/connectors.ts';
 import { insertDevOutboxMessage } from '../storage/queries/dev-outbox.ts';
 import { insertMessage } from '../storage/queries/messages.ts';
 import type { Database } from '../storage/schema.ts';
@@ -115,14 +115,6 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     };
   }
 
-  function masked(factory: ConnectorFactory, config: Record<string, unknown>): Record<string, unknown> {
-    const result = { ...config };
-    for (const name of secretFields(factory.configSchema)) {
-      if (result[name] !== undefined && result[name] !== '') result[name] = secretMask;
-    }
-    return result;
-  }
-
   /** A mask sent back by a client means "keep what is stored". */
   function unmask(factory: ConnectorFactory, incoming: Record<string, unknown>, stored: Record<string, unknown>) {
     const result = { ...incoming };
@@ -202,7 +194,10 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     } catch (caught) {
       const error = isConnectorError(caught)
         ? caught
-        : new ConnectorError('provider_unavailable', `The connector failed unexpectedly: ${(caught as Error)?.message}`);
+        : new ConnectorError(
+            'provider_unavailable',
+            `The connector failed unexpectedly: ${(caught as Error)?.message}`,
+          );
       const latencyMs = Math.round(performance.now() - started);
       await insertMessage(db, {
         ...base,
@@ -240,7 +235,11 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
 
     getFactory(factoryId: string) {
       const factory = factoryOrThrow(factoryId);
-      return { ...factory.metadata, configSchema: configJsonSchema(factory), secretFields: secretFields(factory.configSchema) };
+      return {
+        ...factory.metadata,
+        configSchema: configJsonSchema(factory),
+        secretFields: secretFields(factory.configSchema),
+      };
     },
 
     async list(): Promise<ConnectorView[]> {
@@ -304,7 +303,8 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       if (hit && hit.until > now) return hit.value;
       const row = await connectorQueries.findActiveConnector(db, type);
       const factory = row ? registry.get(row.factory_id) : undefined;
-      const value = row && factory ? { row, factory, config: parseConnectorConfig(factory, storedConfig(row)) } : undefined;
+      const value =
+        row && factory ? { row, factory, config: parseConnectorConfig(factory, storedConfig(row)) } : undefined;
       activeCache.set(type, { value, until: now + cacheMs });
       return value;
     },

@@ -9,7 +9,13 @@ export const verificationSettingsSchema = z.strictObject({
   codeLength: z.number().int().min(4).max(10).default(6).describe('Digits in a code.'),
   codeTtlSeconds: z.number().int().min(60).max(3600).default(600).describe('How long a code is valid.'),
   maxAttempts: z.number().int().min(1).max(20).default(5).describe('Wrong tries before a code is dead.'),
-  resendCooldownSeconds: z.number().int().min(0).max(3600).default(60).describe('Wait between two sends to one number.'),
+  resendCooldownSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(60)
+    .describe('Wait between two sends to one number.'),
   phoneHourlyLimit: z.number().int().min(1).max(1000).default(5).describe('Codes per number per hour.'),
   phoneDailyLimit: z.number().int().min(1).max(10000).default(10).describe('Codes per number per day.'),
   ipHourlyLimit: z.number().int().min(1).max(100000).default(20).describe('Codes per end-user IP per hour.'),

@@ -4,8 +4,8 @@ import { codeMatches, generateCode, hashCode, newId } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { maskPhone, normalisePhone } from '../phone.ts';
-import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { VerificationRow } from '../storage/queries/verifications.ts';
+import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { Database, VerificationStatus } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 import type { ConnectorService } from './connector-service.ts';
@@ -66,7 +66,8 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       { key: `phone-hour:${phone}`, limit: settings.phoneHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.phone' },
       { key: `phone-day:${phone}`, limit: settings.phoneDailyLimit, windowMs: 86_400_000, code: 'rate_limit.phone' },
     );
-    if (ip) rules.push({ key: `ip-hour:${ip}`, limit: settings.ipHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.ip' });
+    if (ip)
+      rules.push({ key: `ip-hour:${ip}`, limit: settings.ipHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.ip' });
     return rules;
   }
 
@@ -74,7 +75,10 @@ export function createVerificationService(deps: VerificationServiceDeps) {
   function notCheckable(row: VerificationRow, now: number): AppError {
     if (row.status === 'approved') return new AppError('verification.already_used', 'This code was already used.');
     if (row.status === 'cancelled') {
-      return new AppError('verification.cancelled', 'This code is no longer valid; a newer code was sent or delivery failed.');
+      return new AppError(
+        'verification.cancelled',
+        'This code is no longer valid; a newer code was sent or delivery failed.',
+      );
     }
     if (row.status === 'exhausted' || row.attempts >= row.max_attempts) {
       return new AppError('verification.too_many_attempts', 'Too many wrong attempts; request a new code.');
@@ -91,7 +95,12 @@ export function createVerificationService(deps: VerificationServiceDeps) {
      * code's HMAC, deliver, and only then cancel the previous pending code for the same number and
      * usage (so a failed delivery does not strand the user without a working code).
      */
-    async send(input: { to: string; usage: VerificationUsage; locale?: string; ip?: string }): Promise<VerificationView> {
+    async send(input: {
+      to: string;
+      usage: VerificationUsage;
+      locale?: string;
+      ip?: string;
+    }): Promise<VerificationView> {
       const phone = normalisePhone(input.to);
       const [settings, active] = await Promise.all([
         deps.settings.getVerificationSettings(),

@@ -3,8 +3,8 @@ import { type Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
 export type Engine = 'sqlite' | 'postgres';
 
 /** The one place that knows which engine is behind a Kysely instance. */
-export function engineOf(db: Kysely<unknown> | Kysely<never>): Engine {
-  const adapter = (db as Kysely<unknown>).getExecutor().adapter;
+export function engineOf<DB>(db: Kysely<DB>): Engine {
+  const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof SqliteAdapter) return 'sqlite';
   throw new Error(`unsupported database adapter ${adapter.constructor.name}`);
@@ -18,7 +18,7 @@ export interface Capabilities {
   rowLocks: boolean;
 }
 
-export function capabilitiesOf(db: Kysely<unknown> | Kysely<never>): Capabilities {
+export function capabilitiesOf<DB>(db: Kysely<DB>): Capabilities {
   const engine = engineOf(db);
   return engine === 'postgres'
     ? { engine, autoIncrementType: 'bigserial', rowLocks: true }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { type Capabilities, capabilitiesOf } from './capabilities.ts';
@@ -20,7 +20,9 @@ export interface Storage {
 const int8Oid = 20;
 const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === int8Oid ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === int8Oid
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 export function openStorage(database: Config['database'], options: { searchPath?: string } = {}): Storage {
@@ -34,7 +36,12 @@ export function openStorage(database: Config['database'], options: { searchPath?
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, capabilities: capabilitiesOf(db), description: `SQLite at ${database.file}`, close: () => db.destroy() };
+    return {
+      db,
+      capabilities: capabilitiesOf(db),
+      description: `SQLite at ${database.file}`,
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({
     connectionString: database.url,
@@ -54,11 +61,19 @@ export function openStorage(database: Config['database'], options: { searchPath?
 
 /** Applies pending migrations; a second run on the same database applies nothing. */
 export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  // On PostgreSQL the migrator looks for its tables across all schemas; pinning them to the
+  // connection's own schema keeps two Passline databases in one cluster (or parallel test schemas)
+  // from seeing each other's migration state.
+  const schema =
+    capabilitiesOf(db).engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'passline_migrations',
     migrationLockTableName: 'passline_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -3,7 +3,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { normalisePhone } from '../../phone.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
-import { type SettingsService, verificationSettingsPatchSchema, verificationSettingsSchema } from '../../services/settings-service.ts';
+import {
+  type SettingsService,
+  verificationSettingsPatchSchema,
+  verificationSettingsSchema,
+} from '../../services/settings-service.ts';
 import { listDevOutbox, listDevOutboxByPhone } from '../../storage/queries/dev-outbox.ts';
 import { listMessages } from '../../storage/queries/messages.ts';
 import type { Database } from '../../storage/schema.ts';
@@ -22,27 +26,43 @@ const messageSchema = z.object({
   test: z.boolean(),
   providerMessageId: z.string().nullable(),
   error: z
-    .object({ kind: z.string(), providerCode: z.string().nullable(), message: z.string().nullable(), providerRequestId: z.string().nullable() })
+    .object({
+      kind: z.string(),
+      providerCode: z.string().nullable(),
+      message: z.string().nullable(),
+      providerRequestId: z.string().nullable(),
+    })
     .nullable(),
   latencyMs: z.number(),
 });
 
 /** Settings, the message log, the dev outbox and API keys: everything else an admin manages. */
-export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsService; apiKeys: ApiKeyService }): FastifyPluginAsyncZod {
+export function adminRoutes(deps: {
+  db: Kysely<Database>;
+  settings: SettingsService;
+  apiKeys: ApiKeyService;
+}): FastifyPluginAsyncZod {
   return async (app) => {
-    const preHandler = requireScope(deps.apiKeys, 'admin');
+    const onRequest = requireScope(deps.apiKeys, 'admin');
     const tags = ['Management API'];
 
     app.get(
       '/api/settings/verification',
-      { preHandler, schema: { tags, summary: 'Verification settings', response: { 200: verificationSettingsSchema, ...authErrors } } },
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'Verification settings',
+          response: { 200: verificationSettingsSchema, ...authErrors },
+        },
+      },
       async () => deps.settings.getVerificationSettings(),
     );
 
     app.patch(
       '/api/settings/verification',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Change verification settings',
@@ -56,7 +76,7 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
     app.get(
       '/api/messages',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'The delivery log, newest first',
@@ -67,7 +87,10 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
             limit: z.coerce.number().int().min(1).max(200).default(50),
             cursor: z.string().max(200).optional().describe('nextCursor from the previous page.'),
           }),
-          response: { 200: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }), ...authErrors },
+          response: {
+            200: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }),
+            ...authErrors,
+          },
         },
       },
       async (request) => {
@@ -89,7 +112,12 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
             test: row.is_test === 1,
             providerMessageId: row.provider_message_id,
             error: row.error_kind
-              ? { kind: row.error_kind, providerCode: row.error_code, message: row.error_message, providerRequestId: row.provider_request_id }
+              ? {
+                  kind: row.error_kind,
+                  providerCode: row.error_code,
+                  message: row.error_message,
+                  providerRequestId: row.provider_request_id,
+                }
               : null,
             latencyMs: row.latency_ms,
           })),
@@ -101,7 +129,7 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
     app.get(
       '/api/dev/outbox',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Messages captured by the dev-sms connector, newest first',
@@ -111,7 +139,9 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
           response: {
-            200: z.array(z.object({ id: z.number(), to: z.string(), usage: z.string(), text: z.string(), createdAt: z.string() })),
+            200: z.array(
+              z.object({ id: z.number(), to: z.string(), usage: z.string(), text: z.string(), createdAt: z.string() }),
+            ),
             400: errorResponseSchema,
             ...authErrors,
           },
@@ -119,7 +149,9 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
       },
       async (request) => {
         const { to, limit } = request.query;
-        const rows = to ? await listDevOutboxByPhone(deps.db, normalisePhone(to), limit) : await listDevOutbox(deps.db, limit);
+        const rows = to
+          ? await listDevOutboxByPhone(deps.db, normalisePhone(to), limit)
+          : await listDevOutbox(deps.db, limit);
         return rows.map((row) => ({
           id: row.id,
           to: row.to_masked,
@@ -142,14 +174,21 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
 
     app.get(
       '/api/api-keys',
-      { preHandler, schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: z.array(apiKeySchema), ...authErrors } } },
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'List API keys (never the keys themselves)',
+          response: { 200: z.array(apiKeySchema), ...authErrors },
+        },
+      },
       async () => deps.apiKeys.list(),
     );
 
     app.post(
       '/api/api-keys',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Create an API key; the key is in this response only',
@@ -163,8 +202,13 @@ export function adminRoutes(deps: { db: Kysely<Database>; settings: SettingsServ
     app.delete(
       '/api/api-keys/:id',
       {
-        preHandler,
-        schema: { tags, summary: 'Revoke an API key', params: idParamsSchema, response: { 204: z.null(), 400: errorResponseSchema, ...authErrors } },
+        onRequest,
+        schema: {
+          tags,
+          summary: 'Revoke an API key',
+          params: idParamsSchema,
+          response: { 204: z.null(), 400: errorResponseSchema, ...authErrors },
+        },
       },
       async (request, reply) => {
         await deps.apiKeys.revoke(request.params.id);

@@ -38,21 +38,30 @@ const configSchema = z.record(z.string(), z.unknown());
 
 export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: ApiKeyService }): FastifyPluginAsyncZod {
   return async (app) => {
-    const preHandler = requireScope(deps.apiKeys, 'admin');
+    const onRequest = requireScope(deps.apiKeys, 'admin');
     const tags = ['Management API'];
     const factoryParams = z.strictObject({ factoryId: z.string().min(1).max(100) });
 
     app.get(
       '/api/connector-factories',
-      { preHandler, schema: { tags, summary: 'List connector types', response: { 200: z.array(factorySummarySchema), ...authErrors } } },
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'List connector types',
+          response: { 200: z.array(factorySummarySchema), ...authErrors },
+        },
+      },
       async () =>
-        deps.connectors.listFactories().map(({ id, type, name, description, logo }) => ({ id, type, name, description, logo })),
+        deps.connectors
+          .listFactories()
+          .map(({ id, type, name, description, logo }) => ({ id, type, name, description, logo })),
     );
 
     app.get(
       '/api/connector-factories/:factoryId',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'A connector type with its README and config JSON Schema',
@@ -66,16 +75,24 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
     app.post(
       '/api/connector-factories/:factoryId/test',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Send a test SMS with the Generic template through an unsaved config',
-          description:
-            'Pass `connectorId` to test edits of a saved connector: masked secrets are then filled from it.',
+          description: 'Pass `connectorId` to test edits of a saved connector: masked secrets are then filled from it.',
           params: factoryParams,
-          body: z.strictObject({ to: z.string().min(3).max(32), config: configSchema, connectorId: z.string().optional() }),
+          body: z.strictObject({
+            to: z.string().min(3).max(32),
+            config: configSchema,
+            connectorId: z.string().optional(),
+          }),
           response: {
-            200: z.object({ to: z.string(), messageId: z.string().nullable(), messageLogId: z.string(), latencyMs: z.number() }),
+            200: z.object({
+              to: z.string(),
+              messageId: z.string().nullable(),
+              messageLogId: z.string(),
+              latencyMs: z.number(),
+            }),
             400: errorResponseSchema,
             404: errorResponseSchema,
             429: errorResponseSchema,
@@ -90,14 +107,21 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
 
     app.get(
       '/api/connectors',
-      { preHandler, schema: { tags, summary: 'List configured connectors', response: { 200: z.array(connectorSchema), ...authErrors } } },
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'List configured connectors',
+          response: { 200: z.array(connectorSchema), ...authErrors },
+        },
+      },
       async () => deps.connectors.list(),
     );
 
     app.post(
       '/api/connectors',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Create a connector; it becomes the active one of its type',
@@ -111,17 +135,25 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
 
     app.get(
       '/api/connectors/:id',
-      { preHandler, schema: { tags, summary: 'Read a connector', params: idParamsSchema, response: { 200: connectorSchema, 404: errorResponseSchema, ...authErrors } } },
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'Read a connector',
+          params: idParamsSchema,
+          response: { 200: connectorSchema, 404: errorResponseSchema, ...authErrors },
+        },
+      },
       async (request) => deps.connectors.get(request.params.id),
     );
 
     app.patch(
       '/api/connectors/:id',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
-          summary: 'Change a connector\'s config',
+          summary: "Change a connector's config",
           description: 'Fields given replace the stored ones; a secret sent back as the mask keeps its stored value.',
           params: idParamsSchema,
           body: z.strictObject({ config: configSchema }),
@@ -133,7 +165,15 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
 
     app.delete(
       '/api/connectors/:id',
-      { preHandler, schema: { tags, summary: 'Delete a connector', params: idParamsSchema, response: { 204: z.null(), 404: errorResponseSchema, ...authErrors } } },
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'Delete a connector',
+          params: idParamsSchema,
+          response: { 204: z.null(), 404: errorResponseSchema, ...authErrors },
+        },
+      },
       async (request, reply) => {
         await deps.connectors.remove(request.params.id);
         return reply.status(204).send(null);
@@ -143,7 +183,7 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
     app.post(
       '/api/connectors/:id/activate',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Make a connector the active one of its type',

@@ -20,13 +20,13 @@ export function verificationRoutes(deps: {
   apiKeys: ApiKeyService;
 }): FastifyPluginAsyncZod {
   return async (app) => {
-    const preHandler = requireScope(deps.apiKeys, 'verify');
+    const onRequest = requireScope(deps.apiKeys, 'verify');
     const tags = ['Verification API'];
 
     app.post(
       '/api/verifications',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Send a verification code by SMS',
@@ -34,7 +34,7 @@ export function verificationRoutes(deps: {
             to: z.string().min(3).max(32).describe('Phone number in international format, e.g. +15551234567.'),
             usage: z.enum(verificationUsages).describe('Which template to use.'),
             locale: z.string().min(2).max(35).optional(),
-            ip: z.union([z.ipv4(), z.ipv6()]).optional().describe('The end user\'s IP, for the per-IP send limit.'),
+            ip: z.union([z.ipv4(), z.ipv6()]).optional().describe("The end user's IP, for the per-IP send limit."),
           }),
           response: { 201: verificationSchema, 400: errorResponseSchema, 429: errorResponseSchema, ...authErrors },
         },
@@ -45,7 +45,7 @@ export function verificationRoutes(deps: {
     app.post(
       '/api/verifications/:id/check',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Check a code',
@@ -68,7 +68,7 @@ export function verificationRoutes(deps: {
     app.get(
       '/api/verifications/:id',
       {
-        preHandler,
+        onRequest,
         schema: {
           tags,
           summary: 'Read a verification',

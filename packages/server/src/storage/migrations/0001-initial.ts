@@ -106,7 +106,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['rate_limit_buckets', 'settings', 'dev_outbox', 'messages', 'verifications', 'connectors', 'api_keys']) {
+  for (const table of [
+    'rate_limit_buckets',
+    'settings',
+    'dev_outbox',
+    'messages',
+    'verifications',
+    'connectors',
+    'api_keys',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

@@ -7,7 +7,11 @@ export async function insertDevOutboxMessage(db: Kysely<Database>, row: Insertab
   await db.insertInto('dev_outbox').values(row).execute();
 }
 
-export async function listDevOutboxByPhone(db: Kysely<Database>, phone: string, limit: number): Promise<DevOutboxRow[]> {
+export async function listDevOutboxByPhone(
+  db: Kysely<Database>,
+  phone: string,
+  limit: number,
+): Promise<DevOutboxRow[]> {
   return db
     .selectFrom('dev_outbox')
     .selectAll()

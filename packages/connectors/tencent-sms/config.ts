@@ -1,0 +1,84 @@
+import { secret, templatesSchema, z } from '@passline/connector-kit';
+
+export const defaultEndpoint = 'https://sms.tencentcloudapi.com';
+export const defaultRegion = 'ap-guangzhou';
+export const defaultTimeoutMs = 10_000;
+
+/**
+ * Payload variables a template parameter may name: `code` always, `expiresInMinutes` when the
+ * server passes it. A name outside this list would never be filled, so it is refused when the
+ * config is saved rather than when the first user waits for a code.
+ */
+export const templateVariables = ['code', 'expiresInMinutes'] as const;
+export const defaultParams = ['code'];
+
+const params = z
+  .array(
+    z.enum(templateVariables, {
+      error: (issue) =>
+        `unknown variable ${JSON.stringify(issue.input)}: a parameter is one of ${templateVariables.join(', ')}`,
+    }),
+  )
+  .max(10)
+  .refine((names) => names.includes('code'), {
+    message: 'the parameters must include "code", or the message would not carry the verification code',
+  })
+  .describe(
+    'Payload variables filling the template placeholders in order: the first fills {1}, the second {2} ... Default ["code"].',
+  );
+
+export const configSchema = z.strictObject({
+  accessKeyId: z
+    .string()
+    .trim()
+    .min(1)
+    .describe('SecretId of a Tencent Cloud API key (CAM console > API keys), e.g. AKID...'),
+  accessKeySecret: secret(z.string().trim().min(1).describe('SecretKey of the same API key.')),
+  sdkAppId: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'the SdkAppId is the numeric application ID from the SMS console, e.g. 1400006666')
+    .describe('SMS application SdkAppId (SMS console > Application management), e.g. 1400006666.'),
+  signName: z
+    .string()
+    .trim()
+    .min(1)
+    .describe('Approved SMS signature (sign name) content, exactly as approved in the SMS console.'),
+  region: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'a region is a Tencent Cloud region id such as ap-guangzhou')
+    .default(defaultRegion)
+    .describe('Tencent Cloud region sent as X-TC-Region. Default ap-guangzhou.'),
+  templates: templatesSchema({
+    templateCode: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'the template code is the numeric template ID from the SMS console, e.g. "1110"')
+      .describe('Numeric ID of an approved body template.'),
+    params: params.optional(),
+  }).describe('One approved template per usage.'),
+  endpoint: z
+    .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL' })
+    .optional()
+    .describe(`Base URL of the Tencent Cloud API. Default ${defaultEndpoint}.`),
+  timeoutMs: z.number().int().min(1000).max(60_000).optional().describe('Request deadline in ms. Default 10000.'),
+});
+
+export type TencentSmsConfig = z.output<typeof configSchema>;
+
+export const defaultTemplates = [
+  { usageType: 'Register', templateCode: '1000001', params: ['code'] },
+  { usageType: 'SignIn', templateCode: '1000002', params: ['code'] },
+  { usageType: 'ForgotPassword', templateCode: '1000003', params: ['code'] },
+  { usageType: 'Generic', templateCode: '1000004', params: ['code'] },
+];
+
+export const configTemplate = {
+  accessKeyId: 'AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+  accessKeySecret: '<SecretKey>',
+  sdkAppId: '1400000000',
+  signName: '<approved sign name>',
+  region: defaultRegion,
+  templates: defaultTemplates,
+};

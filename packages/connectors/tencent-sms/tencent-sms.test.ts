@@ -1,0 +1,261 @@
+import {
+  type ConnectorContext,
+  ConnectorError,
+  parseConnectorConfig,
+  requiredUsageTypes,
+} from '@passline/connector-kit';
+import { type ConformanceHarness, describeConnectorConformance } from '@passline/connector-kit/conformance';
+import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tencentSmsConnector } from './index.ts';
+
+const context: ConnectorContext = {
+  fetch,
+  logger: { info() {}, warn() {} },
+  outbox: { record: async () => {} },
+};
+
+const templates = [
+  { usageType: 'Register', templateCode: '2001', params: ['code', 'expiresInMinutes'] },
+  { usageType: 'SignIn', templateCode: '2002' },
+  { usageType: 'ForgotPassword', templateCode: '2003', params: ['expiresInMinutes', 'code'] },
+  { usageType: 'Generic', templateCode: '2004', params: ['code'] },
+];
+
+function rawConfig(simulator: ProviderSimulator, overrides: Record<string, unknown> = {}) {
+  const { secretId, secretKey, sdkAppId } = simulator.credentials.tencent;
+  return {
+    accessKeyId: secretId,
+    accessKeySecret: secretKey,
+    sdkAppId,
+    signName: 'Passline',
+    templates,
+    endpoint: simulator.url,
+    ...overrides,
+  };
+}
+
+async function sendError(promise: Promise<unknown>): Promise<ConnectorError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConnectorError);
+  return error as ConnectorError;
+}
+
+describe('tencent-sms against the provider simulator', () => {
+  let simulator: ProviderSimulator;
+  beforeAll(async () => {
+    simulator = await startProviderSimulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await simulator.close();
+  });
+  beforeEach(() => simulator.reset());
+
+  const send = (usage: string, payload: { code: string } & Record<string, string>, overrides = {}) =>
+    tencentSmsConnector.sendMessage(
+      { to: '+8613711112222', usage, payload },
+      parseConnectorConfig(tencentSmsConnector, rawConfig(simulator, overrides)),
+      context,
+    );
+
+  it('sends each usage with its template and positional parameters', async () => {
+    const payload = { code: '482913', expiresInMinutes: '10' };
+    const expected: Record<string, { templateCode: string; params: string[] }> = {
+      Register: { templateCode: '2001', params: ['482913', '10'] },
+      SignIn: { templateCode: '2002', params: ['482913'] },
+      ForgotPassword: { templateCode: '2003', params: ['10', '482913'] },
+      Generic: { templateCode: '2004', params: ['482913'] },
+    };
+    for (const usage of requiredUsageTypes) {
+      const result = await send(usage, payload);
+      const delivered = simulator.messages({ provider: 'tencent', to: '+8613711112222' }).at(-1);
+      expect(delivered).toMatchObject({
+        provider: 'tencent',
+        to: '+8613711112222',
+        sender: 'Passline',
+        ...expected[usage],
+        messageId: result.messageId,
+      });
+      expect(delivered?.text).toBe(`${expected[usage]?.templateCode} ${JSON.stringify(expected[usage]?.params)}`);
+      expect(result.messageId).toMatch(/^\d+:\d+$/);
+    }
+  });
+
+  it('falls back to the Generic template for a usage without its own', async () => {
+    await send('MfaVerification', { code: '111222' });
+    expect(simulator.messages({ provider: 'tencent' }).at(-1)).toMatchObject({
+      templateCode: '2004',
+      params: ['111222'],
+    });
+  });
+
+  it('reports a variable the payload lacks as invalid_config without sending', async () => {
+    const error = await sendError(send('Register', { code: '123456' }));
+    expect(error.kind).toBe('invalid_config');
+    expect(error.message).toContain('expiresInMinutes');
+    expect(simulator.messages()).toHaveLength(0);
+  });
+
+  it('maps a per-number rate limit to rate_limited', async () => {
+    simulator.failNext('tencent', 'rate_limited');
+    const error = await sendError(send('SignIn', { code: '123456' }));
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      providerCode: 'LimitExceeded.PhoneNumberDailyLimit',
+      httpStatus: 200,
+    });
+    expect(error.providerRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(simulator.messages()).toHaveLength(0);
+  });
+
+  it('maps an invalid number to invalid_recipient', async () => {
+    simulator.failNext('tencent', 'invalid_number');
+    const error = await sendError(send('SignIn', { code: '123456' }));
+    expect(error).toMatchObject({
+      kind: 'invalid_recipient',
+      providerCode: 'InvalidParameterValue.IncorrectPhoneNumber',
+    });
+    expect(error.providerRequestId).toBeTruthy();
+  });
+
+  it('maps an unapproved template to invalid_config naming the template', async () => {
+    simulator.failNext('tencent', 'rejected');
+    const error = await sendError(send('SignIn', { code: '123456' }));
+    expect(error).toMatchObject({
+      kind: 'invalid_config',
+      providerCode: 'FailedOperation.TemplateIncorrectOrUnapproved',
+    });
+    expect(error.message).toContain('template 2002');
+  });
+
+  it('maps a server error to provider_unavailable', async () => {
+    simulator.failNext('tencent', 'server_error');
+    const error = await sendError(send('SignIn', { code: '123456' }));
+    expect(error).toMatchObject({ kind: 'provider_unavailable', httpStatus: 500 });
+  });
+
+  it('reports a provider that does not answer as timeout', async () => {
+    simulator.failNext('tencent', 'hang');
+    const error = await sendError(send('SignIn', { code: '123456' }, { timeoutMs: 1000 }));
+    expect(error.kind).toBe('timeout');
+  });
+
+  it('reports a wrong SecretKey as invalid_config (AuthFailure.SignatureFailure)', async () => {
+    const error = await sendError(send('SignIn', { code: '123456' }, { accessKeySecret: 'not-the-secret' }));
+    expect(error).toMatchObject({
+      kind: 'invalid_config',
+      providerCode: 'AuthFailure.SignatureFailure',
+      httpStatus: 200,
+    });
+    expect(error.message).toContain('accessKeySecret');
+  });
+
+  it('reports an unknown SecretId and a foreign SdkAppId as invalid_config', async () => {
+    const unknownId = await sendError(send('SignIn', { code: '123456' }, { accessKeyId: 'AKIDsomeoneelse' }));
+    expect(unknownId).toMatchObject({ kind: 'invalid_config', providerCode: 'AuthFailure.SecretIdNotFound' });
+    const foreignApp = await sendError(send('SignIn', { code: '123456' }, { sdkAppId: '1400999999' }));
+    expect(foreignApp).toMatchObject({
+      kind: 'invalid_config',
+      providerCode: 'UnauthorizedOperation.SmsSdkAppIdVerifyFail',
+    });
+    expect(foreignApp.message).toContain('1400999999');
+  });
+
+  it('sends a non-ASCII sign name intact', async () => {
+    await send('SignIn', { code: '123456' }, { signName: '腾讯云' });
+    expect(simulator.messages().at(-1)?.sender).toBe('腾讯云');
+  });
+});
+
+async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
+  const simulator = await startProviderSimulator({ port: 0 });
+  configure?.(simulator);
+  return {
+    config: rawConfig(simulator, {
+      templates: templates.map(({ usageType, templateCode }) => ({ usageType, templateCode })),
+    }),
+    context,
+    delivered: async (to) => simulator.messages({ provider: 'tencent', to }).map((message) => message.text),
+    close: () => simulator.close(),
+  };
+}
+
+const validTemplates = templates.map(({ usageType, templateCode }) => ({ usageType, templateCode }));
+const validConfig = {
+  accessKeyId: 'AKIDexample',
+  accessKeySecret: 'secret',
+  sdkAppId: '1400006666',
+  signName: 'Passline',
+  templates: validTemplates,
+};
+
+describeConnectorConformance({
+  factory: tencentSmsConnector,
+  harness: () => simulatorHarness(),
+  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('tencent', 'rejected', 10)),
+  invalidConfigs: [
+    { name: 'unknown field', config: { ...validConfig, secretKey: 'x' } },
+    { name: 'missing accessKeySecret', config: { ...validConfig, accessKeySecret: undefined } },
+    { name: 'missing signName', config: { ...validConfig, signName: undefined } },
+    { name: 'non-numeric sdkAppId', config: { ...validConfig, sdkAppId: 'my-app' } },
+    {
+      name: 'non-numeric templateCode',
+      config: {
+        ...validConfig,
+        templates: [...validTemplates.slice(1), { usageType: 'Register', templateCode: 'SMS_1' }],
+      },
+    },
+    {
+      name: 'unknown template variable',
+      config: {
+        ...validConfig,
+        templates: [
+          ...validTemplates.slice(1),
+          { usageType: 'Register', templateCode: '1', params: ['code', 'userName'] },
+        ],
+      },
+    },
+    {
+      name: 'params without code',
+      config: {
+        ...validConfig,
+        templates: [
+          ...validTemplates.slice(1),
+          { usageType: 'Register', templateCode: '1', params: ['expiresInMinutes'] },
+        ],
+      },
+    },
+    { name: 'timeoutMs below 1000', config: { ...validConfig, timeoutMs: 10 } },
+    { name: 'endpoint that is not a URL', config: { ...validConfig, endpoint: 'sms.tencentcloudapi.com' } },
+  ],
+});
+
+describe('tencent-sms config', () => {
+  it('names an unknown template variable and the template it is in', () => {
+    const error = (() => {
+      try {
+        parseConnectorConfig(tencentSmsConnector, {
+          ...validConfig,
+          templates: [
+            ...validTemplates.slice(1),
+            { usageType: 'Register', templateCode: '1', params: ['code', 'userName'] },
+          ],
+        });
+      } catch (caught) {
+        return caught as ConnectorError;
+      }
+    })();
+    expect(error?.kind).toBe('invalid_config');
+    expect(error?.message).toContain('"userName"');
+    expect(error?.issues).toContainEqual(expect.objectContaining({ path: 'templates.3.params.1' }));
+  });
+
+  it('fills in the defaults', () => {
+    const config = parseConnectorConfig(tencentSmsConnector, validConfig);
+    expect(config.region).toBe('ap-guangzhou');
+    expect(config.endpoint).toBeUndefined();
+  });
+});

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = new URL('../bin/passline.js', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'passline-cli-'));
+const env = {
+  ...process.env,
+  PASSLINE_DATA_DIR: dataDir,
+  PASSLINE_DATABASE_URL: '',
+  PASSLINE_ENCRYPTION_KEY: '',
+  LOG_LEVEL: 'warn',
+};
+const passline = (...args: string[]) => run(process.execPath, [bin, ...args], { env });
+
+describe('the passline CLI (embedded SQLite)', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates, and a second migrate changes nothing', async () => {
+    expect((await passline('migrate')).stdout).toContain('database is up to date');
+    expect((await passline('migrate')).stdout).toContain('database is up to date');
+    // The generated encryption key is readable by its owner only.
+    expect(statSync(join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('creates a key, prints it once as the last line, lists without it, and revokes it', async () => {
+    const created = await passline('api-keys', 'create', '--name', 'backend', '--scope', 'verify');
+    const lines = created.stdout.trim().split('\n');
+    const key = lines.at(-1) as string;
+    expect(key).toMatch(/^pl_[A-Za-z0-9_-]{43}$/);
+    const id = lines[0]?.match(/key (key_[A-Za-z0-9_-]+)/)?.[1] as string;
+    expect(id).toBeDefined();
+
+    const listed = await passline('api-keys', 'list');
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).toContain('verify');
+    expect(listed.stdout).not.toContain(key);
+
+    expect((await passline('api-keys', 'revoke', id)).stdout).toContain(`Revoked ${id}`);
+    expect((await passline('api-keys', 'list')).stdout).toMatch(new RegExp(`${id}.*revoked`));
+  });
+
+  it('refuses a bad scope and a bad environment with a readable message', async () => {
+    await expect(passline('api-keys', 'create', '--name', 'x', '--scope', 'root')).rejects.toMatchObject({
+      stderr: expect.stringContaining('Allowed choices are admin, verify'),
+    });
+    await expect(
+      run(process.execPath, [bin, 'migrate'], { env: { ...env, PORT: 'eighty', PASSLINE_DATABASE_URL: 'mysql://x' } }),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Invalid configuration:[\s\S]*PORT[\s\S]*PASSLINE_DATABASE_URL/),
+    });
+  });
+});

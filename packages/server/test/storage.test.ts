@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { migrate, openStorage, type Storage } from '../src/storage/database.ts';
+import * as apiKeys from '../src/storage/queries/api-keys.ts';
+import * as connectors from '../src/storage/queries/connectors.ts';
+import * as devOutbox from '../src/storage/queries/dev-outbox.ts';
+import * as messages from '../src/storage/queries/messages.ts';
+import * as buckets from '../src/storage/queries/rate-limit-buckets.ts';
+import * as settings from '../src/storage/queries/settings.ts';
+import * as verifications from '../src/storage/queries/verifications.ts';
+import { describeEachEngine } from './engines.ts';
+
+const connector = (id: string, active: number): connectors.ConnectorRow => ({
+  id,
+  factory_id: 'dev-sms',
+  type: 'sms',
+  config: '{}',
+  secrets: null,
+  active,
+  created_at: 1,
+  updated_at: 1,
+});
+
+const verification = (
+  id: string,
+  overrides: Partial<verifications.VerificationRow> = {},
+): verifications.VerificationRow => ({
+  id,
+  phone: '+12015550100',
+  usage: 'SignIn',
+  code_hash: 'hash',
+  status: 'pending',
+  attempts: 0,
+  max_attempts: 3,
+  expires_at: 10_000,
+  created_at: 1,
+  updated_at: 1,
+  connector_id: null,
+  ip: null,
+  ...overrides,
+});
+
+describeEachEngine('storage', (database) => {
+  let storage: Storage;
+  beforeAll(async () => {
+    const { config, searchPath } = database();
+    storage = openStorage(config.database, searchPath ? { searchPath } : {});
+  });
+  afterAll(() => storage.close());
+
+  it('applies the migrations once; a second run is a no-op', async () => {
+    expect(await migrate(storage.db)).toEqual(['0001-initial']);
+    expect(await migrate(storage.db)).toEqual([]);
+    expect(storage.capabilities.engine).toBe(database().engine);
+  });
+
+  it('stores API keys by hash, revokes once', async () => {
+    await apiKeys.insertApiKey(storage.db, {
+      id: 'key_1',
+      name: 'n',
+      scope: 'verify',
+      key_hash: 'h1',
+      key_prefix: 'pl_x',
+      created_at: 5,
+      last_used_at: null,
+      revoked_at: null,
+    });
+    expect((await apiKeys.findApiKeyByHash(storage.db, 'h1'))?.id).toBe('key_1');
+    expect(await apiKeys.findApiKeyByHash(storage.db, 'h2')).toBeUndefined();
+    expect(await apiKeys.revokeApiKeyById(storage.db, 'key_1', 9)).toBe(true);
+    expect(await apiKeys.revokeApiKeyById(storage.db, 'key_1', 10)).toBe(false);
+    expect((await apiKeys.findApiKeyByHash(storage.db, 'h1'))?.revoked_at).toBe(9);
+  });
+
+  it('keeps exactly one active connector per type, enforced by the database', async () => {
+    await connectors.insertConnector(storage.db, connector('c1', 1));
+    await connectors.insertConnector(storage.db, connector('c2', 1));
+    expect((await connectors.findActiveConnector(storage.db, 'sms'))?.id).toBe('c2');
+    expect((await connectors.findConnectorById(storage.db, 'c1'))?.active).toBe(0);
+    await expect(
+      storage.db.updateTable('connectors').set({ active: 1 }).where('id', '=', 'c1').execute(),
+    ).rejects.toThrow();
+    expect(await connectors.activateConnectorById(storage.db, 'c1', 2)).toBe(true);
+    expect((await connectors.findActiveConnector(storage.db, 'sms'))?.id).toBe('c1');
+    expect(await connectors.activateConnectorById(storage.db, 'missing', 2)).toBe(false);
+    expect(await connectors.deleteConnectorById(storage.db, 'c2')).toBe(true);
+    expect(await connectors.deleteConnectorById(storage.db, 'c2')).toBe(false);
+  });
+
+  it('reserves attempts atomically and only while pending, unexpired and under the limit', async () => {
+    await verifications.insertVerification(storage.db, verification('v1'));
+    const slots = await Promise.all(
+      Array.from({ length: 6 }, () => verifications.reserveVerificationAttempt(storage.db, 'v1', 100)),
+    );
+    expect(
+      slots
+        .filter(Boolean)
+        .map((slot) => slot?.attempts)
+        .sort(),
+    ).toEqual([1, 2, 3]);
+    await verifications.insertVerification(storage.db, verification('v2'));
+    expect(await verifications.reserveVerificationAttempt(storage.db, 'v2', 10_000)).toBeUndefined(); // expired
+    const settled = await Promise.all(
+      [1, 2, 3].map(() => verifications.settlePendingVerification(storage.db, 'v2', 'approved', 5)),
+    );
+    expect(settled.filter(Boolean)).toHaveLength(1);
+    expect(await verifications.reserveVerificationAttempt(storage.db, 'v2', 5)).toBeUndefined(); // no longer pending
+  });
+
+  it('cancels the other pending codes of one number and usage only', async () => {
+    await verifications.insertVerification(storage.db, verification('v3', { phone: '+12015550101' }));
+    await verifications.insertVerification(storage.db, verification('v4', { phone: '+12015550101' }));
+    await verifications.insertVerification(
+      storage.db,
+      verification('v5', { phone: '+12015550101', usage: 'Register' }),
+    );
+    expect(await verifications.cancelOtherPendingVerifications(storage.db, '+12015550101', 'SignIn', 'v4', 7)).toBe(1);
+    const statuses = await Promise.all(
+      ['v3', 'v4', 'v5'].map((id) => verifications.findVerificationById(storage.db, id)),
+    );
+    expect(statuses.map((row) => row?.status)).toEqual(['cancelled', 'pending', 'pending']);
+  });
+
+  it('counts rate-limit hits in fixed windows and starts a window over once it has passed', async () => {
+    const hit = [{ key: 'k', windowMs: 1000 }];
+    expect(await buckets.incrementBuckets(storage.db, hit, 0)).toEqual([{ key: 'k', hits: 1, reset_at: 1000 }]);
+    expect(await buckets.incrementBuckets(storage.db, hit, 500)).toEqual([{ key: 'k', hits: 2, reset_at: 1000 }]);
+    expect(await buckets.incrementBuckets(storage.db, hit, 1000)).toEqual([{ key: 'k', hits: 1, reset_at: 2000 }]);
+    const many = await buckets.incrementBuckets(
+      storage.db,
+      [
+        { key: 'a', windowMs: 10 },
+        { key: 'b', windowMs: 20 },
+      ],
+      0,
+    );
+    expect(many.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+      { key: 'a', hits: 1, reset_at: 10 },
+      { key: 'b', hits: 1, reset_at: 20 },
+    ]);
+    expect(await buckets.deleteExpiredBuckets(storage.db, 15)).toBe(1);
+  });
+
+  it('upserts settings', async () => {
+    expect(await settings.findSettingByKey(storage.db, 's')).toBeUndefined();
+    await settings.upsertSetting(storage.db, 's', '1', 1);
+    await settings.upsertSetting(storage.db, 's', '2', 2);
+    expect(await settings.findSettingByKey(storage.db, 's')).toBe('2');
+  });
+
+  it('lists messages newest first with keyset pagination, and the outbox by number', async () => {
+    for (const [index, createdAt] of [10, 20, 20, 30].entries()) {
+      await messages.insertMessage(storage.db, {
+        id: `m${index}`,
+        verification_id: null,
+        connector_id: null,
+        factory_id: 'dev-sms',
+        to_masked: '+1201*****00',
+        usage: 'SignIn',
+        status: index === 3 ? 'failed' : 'sent',
+        provider_message_id: null,
+        error_kind: null,
+        error_code: null,
+        error_message: null,
+        provider_request_id: null,
+        latency_ms: 1,
+        is_test: 0,
+        created_at: createdAt,
+      });
+    }
+    const page1 = await messages.listMessages(storage.db, { limit: 2 });
+    expect(page1.map((row) => row.id)).toEqual(['m3', 'm2']);
+    const page2 = await messages.listMessages(storage.db, { limit: 5, before: { createdAt: 20, id: 'm2' } });
+    expect(page2.map((row) => row.id)).toEqual(['m1', 'm0']);
+    expect((await messages.listMessages(storage.db, { limit: 5, status: 'failed' })).map((row) => row.id)).toEqual([
+      'm3',
+    ]);
+
+    for (const text of ['first', 'second']) {
+      await devOutbox.insertDevOutboxMessage(storage.db, {
+        phone: '+12015550102',
+        to_masked: 'm',
+        usage: 'SignIn',
+        text,
+        created_at: 1,
+      });
+    }
+    await devOutbox.insertDevOutboxMessage(storage.db, {
+      phone: '+12015550103',
+      to_masked: 'm',
+      usage: 'SignIn',
+      text: 'other',
+      created_at: 1,
+    });
+    expect((await devOutbox.listDevOutboxByPhone(storage.db, '+12015550102', 10)).map((row) => row.text)).toEqual([
+      'second',
+      'first',
+    ]);
+  });
+});

@@ -1,0 +1,11 @@
+// Says up front which suites will be skipped and why, so a local run never looks more complete
+// than it was.
+export default function setup(): void {
+  const missing = [
+    ['PASSLINE_TEST_POSTGRES_URL', 'PostgreSQL suites ([postgres])', 'postgres://postgres@127.0.0.1:5432/test'],
+    ['PASSLINE_TEST_REDIS_URL', 'Redis suites ([redis])', 'redis://127.0.0.1:6379'],
+  ].filter(([name]) => !process.env[name as string]);
+  for (const [name, what, example] of missing) {
+    console.warn(`\n  SKIPPING ${what}: ${name} is not set (e.g. ${name}=${example} npm test)\n`);
+  }
+}
