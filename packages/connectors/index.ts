@@ -2,9 +2,11 @@ import type { ConnectorFactory } from '@passline/connector-kit';
 import { aliyunSmsConnector } from './aliyun-sms/index.ts';
 import { devSmsConnector } from './dev-sms/index.ts';
 import { tencentSmsConnector } from './tencent-sms/index.ts';
+import { twilioSmsConnector } from './twilio-sms/index.ts';
 
 /** The connectors that ship with Passline, in the order the console lists them. */
 export const builtInConnectors: readonly ConnectorFactory[] = [
+  twilioSmsConnector as ConnectorFactory,
   aliyunSmsConnector as ConnectorFactory,
   tencentSmsConnector as ConnectorFactory,
   devSmsConnector as ConnectorFactory,

@@ -25,6 +25,27 @@ export interface VerificationView {
   expiresAt: string;
 }
 
+/**
+ * How a send reaches the provider:
+ * - `sync` (Verification API): the response waits for the provider, and provider errors come back;
+ * - `background` (end-user flows): the response returns once the code is stored and the limits
+ *   are counted; delivery finishes afterwards and failures go to the message log. Registered and
+ *   unregistered numbers then take the same time to answer;
+ * - `suppressed`: everything `background` does except calling the provider, for numbers that must
+ *   not receive a code (a sign-in code for a number with no account) while the answer looks the same.
+ */
+export type DeliveryMode = 'sync' | 'background' | 'suppressed';
+
+/** Internal view with the full number, for the end-user flows built on verifications. */
+export interface VerificationRecord {
+  id: string;
+  phone: string;
+  usage: string;
+  status: VerificationStatus;
+  expiresAt: number;
+  updatedAt: number;
+}
+
 export interface VerificationServiceDeps {
   db: Kysely<Database>;
   connectors: ConnectorService;
@@ -34,6 +55,8 @@ export interface VerificationServiceDeps {
   clock: Clock;
   /** Injected so tests can fix codes; production uses crypto.randomInt. */
   generateCode?: (length: number) => string;
+  /** Where background delivery failures are reported (they are already in the message log). */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
@@ -89,18 +112,49 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     return new AppError('verification.already_used', 'This code was already used.');
   }
 
+  /** Delivers, then cancels older pending codes; a failed delivery cancels this code instead. */
+  async function deliverCode(
+    row: VerificationRow,
+    code: string,
+    active: NonNullable<Awaited<ReturnType<ConnectorService['getActive']>>>,
+    settings: VerificationSettings,
+    locale: string | undefined,
+  ): Promise<void> {
+    try {
+      await deps.connectors.deliver(
+        active.factory,
+        active.config,
+        {
+          to: row.phone,
+          usage: row.usage,
+          ...(locale ? { locale } : {}),
+          payload: { code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
+        },
+        { connectorId: active.row.id, verificationId: row.id, isTest: false },
+      );
+    } catch (error) {
+      await verificationQueries.settlePendingVerification(db, row.id, 'cancelled', clock.now());
+      if (isConnectorError(error)) {
+        throw deliveryErrorToAppError(error, 'public', {
+          messageLogId: (error as ConnectorError & { messageLogId?: string }).messageLogId,
+        });
+      }
+      throw error;
+    }
+    await verificationQueries.cancelOtherPendingVerifications(db, row.phone, row.usage, row.id, clock.now());
+  }
+
   return {
     /**
      * Issues a code: validate, check every send limit before the provider is called, store only the
      * code's HMAC, deliver, and only then cancel the previous pending code for the same number and
      * usage (so a failed delivery does not strand the user without a working code).
      */
-    async send(input: {
-      to: string;
-      usage: VerificationUsage;
-      locale?: string;
-      ip?: string;
-    }): Promise<VerificationView> {
+    async send(
+      input: { to: string; usage: VerificationUsage; locale?: string; ip?: string },
+      options: { delivery?: DeliveryMode } = {},
+    ): Promise<VerificationView> {
+      const delivery = options.delivery ?? 'sync';
       const phone = normalisePhone(input.to);
       const [settings, active] = await Promise.all([
         deps.settings.getVerificationSettings(),
@@ -144,28 +198,13 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       };
       await verificationQueries.insertVerification(db, row);
 
-      try {
-        await deps.connectors.deliver(
-          active.factory,
-          active.config,
-          {
-            to: phone,
-            usage: input.usage,
-            ...(input.locale ? { locale: input.locale } : {}),
-            payload: { code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
-          },
-          { connectorId: active.row.id, verificationId: id, isTest: false },
-        );
-      } catch (error) {
-        await verificationQueries.settlePendingVerification(db, id, 'cancelled', clock.now());
-        if (isConnectorError(error)) {
-          throw deliveryErrorToAppError(error, 'public', {
-            messageLogId: (error as ConnectorError & { messageLogId?: string }).messageLogId,
-          });
-        }
-        throw error;
+      if (delivery === 'suppressed') return view(row, now);
+      const delivered = deliverCode(row, code, active, settings, input.locale);
+      if (delivery === 'background') {
+        delivered.catch((error: unknown) => deps.onBackgroundError?.(error));
+        return view(row, now);
       }
-      await verificationQueries.cancelOtherPendingVerifications(db, phone, input.usage, id, clock.now());
+      await delivered;
       return view(row, now);
     },
 
@@ -204,6 +243,21 @@ export function createVerificationService(deps: VerificationServiceDeps) {
           : 'The code is wrong, and that was the last attempt; request a new code.',
         { remainingAttempts },
       );
+    },
+
+    /** The stored facts of a verification (full number included), or undefined. Never the code. */
+    async find(id: string): Promise<VerificationRecord | undefined> {
+      const row = await verificationQueries.findVerificationById(db, id);
+      if (!row) return undefined;
+      const status = row.status === 'pending' && row.expires_at <= clock.now() ? 'expired' : row.status;
+      return {
+        id: row.id,
+        phone: row.phone,
+        usage: row.usage,
+        status,
+        expiresAt: row.expires_at,
+        updatedAt: row.updated_at,
+      };
     },
 
     async get(id: string): Promise<VerificationView> {

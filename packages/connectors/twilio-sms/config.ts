@@ -1,0 +1,89 @@
+import { secret, templatesSchema, z } from '@passline/connector-kit';
+
+export const defaultEndpoint = 'https://api.twilio.com';
+export const defaultTimeoutMs = 10_000;
+/** Twilio refuses a Body longer than this (error 21617). */
+export const maxBodyLength = 1600;
+
+const e164 = /^\+[1-9]\d{1,14}$/;
+// Up to 11 letters, digits and spaces: an alphanumeric sender ID, or a short code.
+const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
+
+export const defaultTemplates = [
+  { usageType: 'Register', content: 'Your sign-up verification code is {{code}}. It is valid for 10 minutes.' },
+  { usageType: 'SignIn', content: 'Your sign-in verification code is {{code}}. It is valid for 10 minutes.' },
+  { usageType: 'ForgotPassword', content: 'Your password reset code is {{code}}. It is valid for 10 minutes.' },
+  { usageType: 'Generic', content: 'Your verification code is {{code}}. It is valid for 10 minutes.' },
+];
+
+export const configSchema = z
+  .strictObject({
+    accountSID: z
+      .string()
+      .trim()
+      .regex(
+        /^AC[0-9a-fA-F]{32}$/,
+        'the Account SID is "AC" followed by 32 hexadecimal characters (Console > Account info)',
+      )
+      .describe('Account SID from the Twilio Console (Account info), e.g. AC0123456789abcdef0123456789abcdef.'),
+    authToken: secret(
+      z.string().trim().min(1, 'the Auth Token is required').describe('Auth Token of the same account (Account info).'),
+    ),
+    fromMessagingServiceSID: z
+      .string()
+      .trim()
+      .regex(
+        /^MG[0-9a-fA-F]{32}$/,
+        'the Messaging Service SID is "MG" followed by 32 hexadecimal characters (Messaging > Services)',
+      )
+      .optional()
+      .describe('Messaging Service SID (MG...) that picks the sender. Set this or "from", not both.'),
+    from: z
+      .string()
+      .trim()
+      .refine((value) => e164.test(value) || alphanumericSender.test(value), {
+        message:
+          '"from" is a Twilio phone number in E.164 form (e.g. +15017122661) or an alphanumeric sender ID of at most 11 letters, digits and spaces',
+      })
+      .optional()
+      .describe(
+        'Sender: a Twilio number in E.164 form or an alphanumeric sender ID. Set this or the Messaging Service SID.',
+      ),
+    templates: templatesSchema(
+      {
+        content: z
+          .string()
+          .min(1)
+          .max(maxBodyLength)
+          .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
+      },
+      { textOf: (template) => template.content },
+    ).describe('One message text per usage.'),
+    endpoint: z
+      .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL' })
+      .optional()
+      .describe(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`),
+    timeoutMs: z.number().int().min(1000).max(60_000).optional().describe('Request deadline in ms. Default 10000.'),
+  })
+  .superRefine((config, context) => {
+    const senders = [config.fromMessagingServiceSID, config.from].filter((value) => value !== undefined).length;
+    if (senders !== 1) {
+      context.addIssue({
+        code: 'custom',
+        path: senders === 0 ? ['from'] : ['fromMessagingServiceSID'],
+        message:
+          senders === 0
+            ? 'set a sender: either "fromMessagingServiceSID" (a Messaging Service, MG...) or "from" (a Twilio number or alphanumeric sender ID)'
+            : 'set only one sender: remove either "fromMessagingServiceSID" or "from" (a Messaging Service already picks its own sender)',
+      });
+    }
+  });
+
+export type TwilioSmsConfig = z.output<typeof configSchema>;
+
+export const configTemplate = {
+  accountSID: 'ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+  authToken: '<Auth Token>',
+  fromMessagingServiceSID: 'MGxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+  templates: defaultTemplates,
+};
