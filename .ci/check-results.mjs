@@ -1,11 +1,11 @@
-// Fails CI when the PostgreSQL or Redis suites did not run: a green run that skipped them would
+// Fails CI when the PostgreSQL, Redis or browser suites did not run: a green run that skipped them would
 // hide exactly the behaviour they exist to check.
 import { readFileSync } from 'node:fs';
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const tests = report.testResults.flatMap((file) => file.assertionResults);
 const problems = [];
-for (const tag of ['[postgres]', '[redis]']) {
+for (const tag of ['[postgres]', '[redis]', '[chromium]']) {
   const tagged = tests.filter((test) => test.ancestorTitles.some((title) => title.includes(tag)));
   const passed = tagged.filter((test) => test.status === 'passed').length;
   const notRun = tagged.filter((test) => test.status !== 'passed' && test.status !== 'failed').length;

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 // Says up front which suites will be skipped and why, so a local run never looks more complete
 // than it was.
 export default function setup(): void {
@@ -5,7 +7,14 @@ export default function setup(): void {
     ['PASSLINE_TEST_POSTGRES_URL', 'PostgreSQL suites ([postgres])', 'postgres://postgres@127.0.0.1:5432/test'],
     ['PASSLINE_TEST_REDIS_URL', 'Redis suites ([redis])', 'redis://127.0.0.1:6379'],
   ].filter(([name]) => !process.env[name as string]);
+  if (!existsSync(process.env.PASSLINE_TEST_CHROMIUM || '/usr/bin/chromium')) {
+    missing.push([
+      'PASSLINE_TEST_CHROMIUM',
+      'browser suites ([chromium])',
+      '/usr/bin/chromium, from: apt-get install chromium',
+    ]);
+  }
   for (const [name, what, example] of missing) {
-    console.warn(`\n  SKIPPING ${what}: ${name} is not set (e.g. ${name}=${example} npm test)\n`);
+    console.warn(`\n  SKIPPING ${what}: ${name} is not set or not found (e.g. ${name}=${example})\n`);
   }
 }
