@@ -32,7 +32,7 @@ describe('the passline CLI (embedded SQLite)', () => {
     const lines = created.stdout.trim().split('\n');
     const key = lines.at(-1) as string;
     expect(key).toMatch(/^pl_[A-Za-z0-9_-]{43}$/);
-    const id = lines[0]?.match(/key (key_[A-Za-z0-9_-]+)/)?.[1] as string;
+    const id = created.stdout.match(/API key (key_[A-Za-z0-9_-]+)/)?.[1] as string;
     expect(id).toBeDefined();
 
     const listed = await passline('api-keys', 'list');

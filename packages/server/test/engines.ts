@@ -37,8 +37,13 @@ export function testConfig(database: Config['database'], dataDir: string): Confi
  * (dropped afterwards), so suites run in parallel without seeing each other's rows. Without
  * PASSLINE_TEST_POSTGRES_URL the PostgreSQL run is skipped, and its title says why.
  */
-export function describeEachEngine(title: string, suite: (database: () => TestDatabase) => void): void {
-  describe(`${title} [sqlite]`, () => {
+export function describeEachEngine(
+  title: string,
+  suite: (database: () => TestDatabase) => void,
+  options: { sqlite?: boolean | string } = {},
+): void {
+  const sqliteSkip = typeof options.sqlite === 'string' ? options.sqlite : undefined;
+  describe.skipIf(sqliteSkip !== undefined)(`${title} [sqlite]${sqliteSkip ? ` (skipped: ${sqliteSkip})` : ''}`, () => {
     let current: TestDatabase | undefined;
     let dir = '';
     beforeAll(() => {

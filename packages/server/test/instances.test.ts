@@ -7,46 +7,52 @@ import { describeEachEngine, redisUrl } from './engines.ts';
 const sendVia = (passline: TestPassline, to: string) =>
   passline.request('POST', '/api/verifications', { body: { to, usage: 'SignIn' }, key: passline.verifyKey });
 
-describeEachEngine('two instances on one database', (database) => {
-  let first: TestPassline;
-  let second: TestPassline;
-  beforeAll(async () => {
-    first = await startTestPassline(database(), { cacheMs: 0 });
-    second = await startTestPassline(database(), { cacheMs: 0 });
-    await useDevSms(first);
-  });
-  afterAll(async () => {
-    await first.close();
-    await second.close();
-  });
+describeEachEngine(
+  'two instances on one database',
+  (database) => {
+    let first: TestPassline;
+    let second: TestPassline;
+    beforeAll(async () => {
+      first = await startTestPassline(database(), { cacheMs: 0 });
+      second = await startTestPassline(database(), { cacheMs: 0 });
+      await useDevSms(first);
+    });
+    afterAll(async () => {
+      await first.close();
+      await second.close();
+    });
 
-  it('share send limits, settings and the active connector', async () => {
-    expect((await sendVia(first, '+12015550140')).status).toBe(201);
-    const refused = await sendVia(second, '+12015550140');
-    expect(refused.status).toBe(429);
-    expect(refused.body.error.code).toBe('rate_limit.resend_cooldown');
+    it('share send limits, settings and the active connector', async () => {
+      expect((await sendVia(first, '+12015550140')).status).toBe(201);
+      const refused = await sendVia(second, '+12015550140');
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('rate_limit.resend_cooldown');
 
-    await first.request('PATCH', '/api/settings/verification', { body: { codeTtlSeconds: 120 } });
-    const sent = await sendVia(second, '+12015550141');
-    expect(Date.parse(sent.body.expiresAt) - Date.now()).toBeLessThanOrEqual(120_000);
-    expect(Date.parse(sent.body.expiresAt) - Date.now()).toBeGreaterThan(100_000);
-  });
+      await first.request('PATCH', '/api/settings/verification', { body: { codeTtlSeconds: 120 } });
+      const sent = await sendVia(second, '+12015550141');
+      expect(Date.parse(sent.body.expiresAt) - Date.now()).toBeLessThanOrEqual(120_000);
+      expect(Date.parse(sent.body.expiresAt) - Date.now()).toBeGreaterThan(100_000);
+    });
 
-  it('approve a code exactly once when both race with it', async () => {
-    const sent = await sendVia(first, '+12015550142');
-    const outbox = await first.request('GET', '/api/dev/outbox?to=%2B12015550142');
-    const code = (outbox.body[0].text as string).slice(-6);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, index) =>
-        (index % 2 ? first : second).request('POST', `/api/verifications/${sent.body.id}/check`, {
-          body: { code },
-          key: (index % 2 ? first : second).verifyKey,
-        }),
-      ),
-    );
-    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
-  });
-});
+    it('approve a code exactly once when both race with it', async () => {
+      const sent = await sendVia(first, '+12015550142');
+      const outbox = await first.request('GET', '/api/dev/outbox?to=%2B12015550142');
+      const code = (outbox.body[0].text as string).slice(-6);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          (index % 2 ? first : second).request('POST', `/api/verifications/${sent.body.id}/check`, {
+            body: { code },
+            key: (index % 2 ? first : second).verifyKey,
+          }),
+        ),
+      );
+      expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+    });
+  },
+  {
+    sqlite: 'SQLite is single-instance by design: one process owns the file; several instances share PostgreSQL',
+  },
+);
 
 describe.skipIf(!redisUrl)(
   redisUrl

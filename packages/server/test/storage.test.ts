@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createSqlRateLimiter } from '../src/services/rate-limiter.ts';
 import { migrate, openStorage, type Storage } from '../src/storage/database.ts';
+import { migrations } from '../src/storage/migrations/index.ts';
 import * as apiKeys from '../src/storage/queries/api-keys.ts';
 import * as connectors from '../src/storage/queries/connectors.ts';
 import * as devOutbox from '../src/storage/queries/dev-outbox.ts';
@@ -48,7 +50,7 @@ describeEachEngine('storage', (database) => {
   afterAll(() => storage.close());
 
   it('applies the migrations once; a second run is a no-op', async () => {
-    expect(await migrate(storage.db)).toEqual(['0001-initial']);
+    expect(await migrate(storage.db)).toEqual(Object.keys(migrations));
     expect(await migrate(storage.db)).toEqual([]);
     expect(storage.capabilities.engine).toBe(database().engine);
   });
@@ -138,6 +140,30 @@ describeEachEngine('storage', (database) => {
       { key: 'b', hits: 1, reset_at: 20 },
     ]);
     expect(await buckets.deleteExpiredBuckets(storage.db, 15)).toBe(1);
+  });
+
+  it('lets exactly `limit` of many concurrent requests through the SQL limiter, all-or-nothing across rules', async () => {
+    const limiter = createSqlRateLimiter({ db: storage.db, clock: { now: () => 1_000 } });
+    const rules = [
+      { key: 'burst:ip', limit: 3, windowMs: 60_000, code: 'rate_limit.ip' as const },
+      { key: 'burst:phone', limit: 10, windowMs: 60_000, code: 'rate_limit.phone' as const },
+    ];
+    const decisions = await Promise.all(Array.from({ length: 30 }, () => limiter.consume(rules)));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
+    const refused = decisions.find((decision) => !decision.allowed);
+    expect(refused).toMatchObject({ allowed: false, rule: { code: 'rate_limit.ip' }, retryAfterMs: 60_000 });
+    await storage.sync();
+    const rows = await storage.db
+      .selectFrom('rate_limit_buckets')
+      .selectAll()
+      .where('key', 'like', 'burst:%')
+      .orderBy('key')
+      .execute();
+    // Refused requests gave their hits back: the phone bucket counts only the 3 admitted sends.
+    expect(rows.map((row) => [row.key, row.hits])).toEqual([
+      ['burst:ip', 3],
+      ['burst:phone', 3],
+    ]);
   });
 
   it('upserts settings', async () => {

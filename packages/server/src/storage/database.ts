@@ -1,18 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { type Capabilities, capabilitiesOf } from './capabilities.ts';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 
 export interface Storage {
   db: Kysely<Database>;
   capabilities: Capabilities;
   /** Human description for the start-up log, without credentials. */
   description: string;
+  /**
+   * Resolves once every write issued so far is committed. SQLite commits in groups (see
+   * sqlite-group-commit.ts); PostgreSQL statements are committed when their promise resolves.
+   */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,11 +41,13 @@ export function openStorage(database: Config['database'], options: { searchPath?
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const dialect = new GroupCommitSqliteDialect(sqlite);
+    const db = new Kysely<Database>({ dialect });
     return {
       db,
       capabilities: capabilitiesOf(db),
       description: `SQLite at ${database.file}`,
+      sync: () => dialect.sync(),
       close: () => db.destroy(),
     };
   }
@@ -55,6 +63,7 @@ export function openStorage(database: Config['database'], options: { searchPath?
     db,
     capabilities: capabilitiesOf(db),
     description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    sync: () => Promise.resolve(),
     close: () => db.destroy(),
   };
 }

@@ -9,9 +9,8 @@ export interface BucketHit {
 
 /**
  * Counts one hit in each bucket (fixed windows: a bucket whose window has passed starts over) and
- * returns the new counts. Run inside a transaction: on PostgreSQL the upsert's row locks serialise
- * concurrent hits on one key, so a caller that rolls back when a count is over the limit never lets
- * two requests through where one was allowed.
+ * returns the new counts, in one statement. The upsert's row locks serialise concurrent hits on one
+ * key, so each caller sees a count that includes every hit before it.
  */
 export async function incrementBuckets(
   db: Kysely<Database>,
@@ -29,6 +28,16 @@ export async function incrementBuckets(
       }),
     )
     .returning(['key', 'hits', 'reset_at'])
+    .execute();
+}
+
+/** Gives back the hit of a refused request. */
+export async function decrementBuckets(db: Kysely<Database>, keys: readonly string[]): Promise<void> {
+  await db
+    .updateTable('rate_limit_buckets')
+    .set((eb) => ({ hits: eb('hits', '-', 1) }))
+    .where('key', 'in', keys)
+    .where('hits', '>', 0)
     .execute();
 }
 

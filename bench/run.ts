@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: the load benchmark for issue targets. For each engine it starts the real
+ * Passline server in a child process, then drives it with autocannon (32 connections) from this
+ * process, on the same machine:
+ *   1. a bare Fastify JSON route (the ceiling for this machine),
+ *   2. POST /api/verifications with distinct numbers (dev-sms active),
+ *   3. POST /api/verifications/:id/check with the codes issued in step 2.
+ * It prints a Markdown table and writes bench/out/results.json. Set BENCH_ENGINES=sqlite or
+ * postgres to run one; BENCH_POSTGRES_URL picks the server (default: local, database `test`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../packages/server/src/config.ts';
+import { createPassline } from '../packages/server/src/main.ts';
+
+const connections = 32;
+const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const root = new URL('..', import.meta.url).pathname;
+
+interface Row {
+  engine: string;
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+  rssMb: number;
+  /** Server CPU time (user + system) per request: steadier than req/s on a busy machine. */
+  cpuMicrosPerRequest: number;
+}
+
+// Valid, distinct US numbers: 20 area codes × the 555 exchange × 10,000 lines.
+const areaCodes = [201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228];
+const phoneAt = (index: number) =>
+  `+1${areaCodes[Math.floor(index / 10_000) % areaCodes.length]}555${String(index % 10_000).padStart(4, '0')}`;
+
+async function main() {
+  const rows: Row[] = [];
+  rows.push(...(await benchBareFastify()));
+  for (const engine of engines) rows.push(...(await benchEngine(engine as 'sqlite' | 'postgres')));
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    connections,
+    durationSeconds,
+  };
+  mkdirSync(join(root, 'bench/out'), { recursive: true });
+  writeFileSync(join(root, 'bench/out/results.json'), JSON.stringify({ machine, rows }, null, 2));
+  console.log(JSON.stringify(machine));
+  console.log('| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors | requests | server CPU µs/req | server RSS MB |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) {
+    console.log(
+      `| ${row.engine} | ${row.scenario} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} | ${row.total} | ${row.cpuMicrosPerRequest} | ${row.rssMb} |`,
+    );
+  }
+}
+
+async function benchBareFastify(): Promise<Row[]> {
+  const server = await startChild(['--import', 'tsx', join(root, 'bench/bare-fastify.ts')], {}, '/json');
+  try {
+    const cpuBefore = cpuMicros(server.child.pid);
+    const result = await autocannon({ url: `${server.url}/json`, connections, duration: durationSeconds });
+    return [toRow('-', 'bare Fastify JSON route (ceiling)', result, server.child, cpuBefore)];
+  } finally {
+    await stopChild(server.child);
+  }
+}
+
+async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'passline-bench-'));
+  const env: Record<string, string> = { PASSLINE_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  let dropDatabase = async () => {};
+  if (engine === 'postgres') {
+    const name = `passline_bench_${randomBytes(4).toString('hex')}`;
+    await withPg(postgresAdminUrl, (client) => client.query(`create database ${name}`));
+    const url = new URL(postgresAdminUrl);
+    url.pathname = `/${name}`;
+    env.PASSLINE_DATABASE_URL = url.href;
+    env.PASSLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+    dropDatabase = () => withPg(postgresAdminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+  }
+  // Set-up through the real services: an API key, dev-sms active, codes valid for the whole run.
+  const setup = await createPassline(loadConfig({ ...env, LOG_LEVEL: 'warn' }));
+  const { key } = await setup.apiKeys.create({ name: 'bench', scope: 'verify' });
+  await setup.connectors.create({ factoryId: 'dev-sms', config: {} });
+  await setup.settings.updateVerificationSettings({ codeTtlSeconds: 3600 });
+  await setup.close();
+
+  const server = await startChild(['--import', 'tsx', join(root, 'packages/server/src/cli.ts'), 'start'], env);
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const rows: Row[] = [];
+  try {
+    let next = 0;
+    let cpuBefore = cpuMicros(server.child.pid);
+    const issued: Array<{ id: string; to: string }> = [];
+    const sendResult = await autocannon({
+      url: server.url,
+      connections,
+      duration: durationSeconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/verifications',
+          headers,
+          setupRequest: (request) => {
+            const to = phoneAt(next++);
+            return { ...request, body: JSON.stringify({ to, usage: 'SignIn' }) };
+          },
+          onResponse: (status, body) => {
+            if (status === 201) issued.push(JSON.parse(body) as { id: string; to: string });
+          },
+        },
+      ],
+    });
+    rows.push(toRow(engine, 'POST /api/verifications (send, dev-sms)', sendResult, server.child, cpuBefore));
+
+    const codes = await readIssuedCodes(engine, env, dataDir);
+    const pairs = issued.flatMap((verification) => {
+      const code = codes.get(verification.id);
+      return code ? [{ id: verification.id, code }] : [];
+    });
+    let cursor = 0;
+    cpuBefore = cpuMicros(server.child.pid);
+    const checkResult = await autocannon({
+      url: server.url,
+      connections,
+      duration: durationSeconds,
+      amount: pairs.length,
+      requests: [
+        {
+          method: 'POST',
+          headers,
+          setupRequest: (request) => {
+            const pair = pairs[cursor++ % pairs.length];
+            return { ...request, path: `/api/verifications/${pair?.id}/check`, body: JSON.stringify({ code: pair?.code }) };
+          },
+        },
+      ],
+    });
+    rows.push(
+      toRow(engine, `POST /api/verifications/:id/check (${pairs.length} pre-issued codes)`, checkResult, server.child, cpuBefore),
+    );
+  } finally {
+    await stopChild(server.child);
+    await dropDatabase();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** The dev outbox is dev-sms's delivery channel: the bench reads the codes there, as a tester would. */
+async function readIssuedCodes(engine: string, env: Record<string, string>, dataDir: string): Promise<Map<string, string>> {
+  const passline = await createPassline(loadConfig({ ...env, PASSLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
+  try {
+    const rows = await passline.storage.db
+      .selectFrom('verifications')
+      .innerJoin('dev_outbox', 'dev_outbox.phone', 'verifications.phone')
+      .select(['verifications.id as id', 'dev_outbox.text as text'])
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.text.match(/(\d{6})/)?.[1] ?? '']));
+  } finally {
+    await passline.close();
+    void engine;
+  }
+}
+
+function cpuMicros(pid: number | undefined): number {
+  // Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+function toRow(engine: string, scenario: string, result: autocannon.Result, child: ChildProcess, cpuBefore: number): Row {
+  return {
+    cpuMicrosPerRequest: Math.round((cpuMicros(child.pid) - cpuBefore) / Math.max(1, result.requests.total)),
+    engine,
+    scenario,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+    rssMb: rssMb(child.pid),
+  };
+}
+
+function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function startChild(
+  args: string[],
+  env: Record<string, string>,
+  readyPath = '/api/health',
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // Logs go nowhere: the bench measures the server, not a terminal.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const response = await fetch(`${url}${readyPath}`);
+      if (response.ok) return { child, url };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start: ${args.join(' ')}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function withPg(url: string, run: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+await main();
