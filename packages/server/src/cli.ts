@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { readPassword } from './admin/read-password.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createPassline, startPassline, version } from './main.ts';
 
@@ -84,6 +85,19 @@ async function main(argv: string[]): Promise<void> {
       await withPassline(async (passline) => {
         await passline.apiKeys.revoke(id);
         console.log(`Revoked ${id}.`);
+      });
+    });
+
+  const admins = program.command('admins').description('Manage console admins');
+  admins
+    .command('create')
+    .description('Create a console admin; the password is read from a hidden prompt or from stdin, never from argv')
+    .requiredOption('--username <name>', 'the sign-in name')
+    .action(async (options: { username: string }) => {
+      const password = await readPassword();
+      await withPassline(async (passline) => {
+        const admin = await passline.adminAuth.createAdmin({ username: options.username, password });
+        console.log(`Created console admin "${admin.username}". Sign in at /console/.`);
       });
     });
 

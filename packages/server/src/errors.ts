@@ -14,6 +14,27 @@ export const errorCatalog = {
   'auth.missing_credentials': { status: 401, description: 'No `Authorization: Bearer <API key>` header.' },
   'auth.invalid_credentials': { status: 401, description: 'The API key is unknown or revoked.' },
   'auth.insufficient_scope': { status: 403, description: 'The API key does not have the scope this route needs.' },
+  'auth.session_invalid': {
+    status: 401,
+    description: 'The console session cookie is unknown, expired or signed out; sign in again.',
+  },
+  'auth.csrf_invalid': {
+    status: 403,
+    description: 'A console request that changes something lacks the `x-csrf-token` header of its session.',
+  },
+  'admin.invalid_credentials': { status: 401, description: 'The username or password is wrong.' },
+  'admin.too_many_attempts': {
+    status: 429,
+    description:
+      'Too many sign-in or setup attempts for this account or from this IP address; wait `Retry-After` seconds.',
+  },
+  'admin.setup_token_invalid': {
+    status: 403,
+    description:
+      'The setup token is wrong, expired or already used (the server log of a start without admins shows it).',
+  },
+  'admin.already_set_up': { status: 409, description: 'An admin already exists; sign in instead of setting up.' },
+  'admin.username_taken': { status: 409, description: 'An admin with this username already exists.' },
   'phone.invalid': { status: 400, description: 'The phone number is not a valid international (E.164) number.' },
   'verification.not_found': { status: 404, description: 'No verification with this id.' },
   'verification.code_mismatch': {
@@ -71,6 +92,51 @@ export const errorCatalog = {
     status: 504,
     description: 'The provider did not answer in time; the message may or may not have been sent.',
   },
+  'auth.invalid_token': {
+    status: 401,
+    description:
+      'The access token (`Authorization: Bearer <access token>`) is invalid or expired; refresh it with `POST /api/token`.',
+  },
+  'account.not_found': { status: 404, description: 'No account uses this (verified) phone number; register first.' },
+  'account.phone_taken': {
+    status: 409,
+    description: 'The verified number already belongs to an account; sign in instead.',
+  },
+  'account.phone_unavailable': { status: 409, description: 'This number cannot be linked to the account.' },
+  'experience.registration_disabled': {
+    status: 403,
+    description: 'Sign-up is turned off in the sign-in experience settings.',
+  },
+  'experience.phone_sign_in_disabled': {
+    status: 403,
+    description: 'Sign-in by SMS code is turned off in the sign-in experience settings.',
+  },
+  'experience.password_disabled': {
+    status: 403,
+    description: 'Passwords are turned off in the sign-in experience settings.',
+  },
+  'experience.verification_mismatch': {
+    status: 400,
+    description:
+      'The verification was issued for another event (for example a Register code used to sign in) or another account.',
+  },
+  'experience.not_verified': {
+    status: 400,
+    description:
+      'The code of this verification has not been verified yet (`POST /api/experience/verification-code/verify`).',
+  },
+  'experience.invalid_credentials': { status: 401, description: 'The phone number or the password is wrong.' },
+  'rate_limit.password_attempts': {
+    status: 429,
+    description:
+      'Too many password attempts for this phone number or from this IP address; wait `Retry-After` seconds.',
+  },
+  'token.invalid_grant': {
+    status: 400,
+    description:
+      'The refresh token is unknown, expired, revoked or was already used (reuse revokes every token of that sign-in).',
+  },
+  'token.unsupported_grant_type': { status: 400, description: 'Only `grant_type: "refresh_token"` is supported.' },
   'settings.invalid': {
     status: 400,
     description: 'The settings are inconsistent (for example an hourly cap above the daily cap).',

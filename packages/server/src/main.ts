@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
+import { type AdminAuthOptions, type AdminAuthService, createAdminAuthService } from './admin/admin-auth-service.ts';
 import type { Config } from './config.ts';
 import { type KeyRing, keyRingFrom, loadOrCreateKeyFile } from './crypto/keys.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -30,6 +32,11 @@ export interface Passline {
   connectors: ConnectorService;
   settings: SettingsService;
   verifications: VerificationService;
+  /** Shared by every limit (sends, console sign-in): SQL buckets, or Redis when configured. */
+  limiter: RateLimiter;
+  adminAuth: AdminAuthService;
+  /** End-user accounts, tokens and the Experience API. */
+  accounts: Accounts;
   close(): Promise<void>;
 }
 
@@ -42,6 +49,8 @@ export interface PasslineOverrides {
   generateCode?: (length: number) => string;
   /** Per-instance cache lifetimes; tests that simulate several instances shorten them. */
   cacheMs?: number;
+  /** Console session lifetimes and sign-in attempt limits (tests use small limits). */
+  adminAuth?: Partial<AdminAuthOptions>;
 }
 
 /**
@@ -86,15 +95,35 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       keys,
       clock,
       ...(overrides.generateCode ? { generateCode: overrides.generateCode } : {}),
+      // End-user sends deliver after the response; their failures are in the message log too.
+      onBackgroundError: (error) => logger.warn({ err: error }, 'background delivery failed'),
+    });
+    const adminAuth = createAdminAuthService({
+      db: storage.db,
+      limiter,
+      clock,
+      ...(overrides.adminAuth ? { options: overrides.adminAuth } : {}),
+    });
+    const accounts = createAccounts({
+      db: storage.db,
+      verifications,
+      verificationSettings: settings,
+      limiter,
+      keys,
+      clock,
+      ...(cacheMs !== undefined ? { cacheMs } : {}),
     });
     const app = await buildHttpApp({
       db: storage.db,
       engine: storage.capabilities.engine,
+      sync: storage.sync,
       logger,
       apiKeys,
       connectors,
       settings,
       verifications,
+      adminAuth,
+      accounts,
       trustProxy: config.trustProxy,
       version,
     });
@@ -108,6 +137,9 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       connectors,
       settings,
       verifications,
+      limiter,
+      adminAuth,
+      accounts,
       async close() {
         await app.close();
         await storage.close();
@@ -122,8 +154,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
 }
 
 /** Starts listening and says, in the first lines, where data lives and what to do next. */
-export async function startPassline(config: Readonly<Config>): Promise<Passline> {
-  const passline = await createPassline(config);
+export async function startPassline(config: Readonly<Config>, overrides: PasslineOverrides = {}): Promise<Passline> {
+  const passline = await createPassline(config, overrides);
   const { logger } = passline;
   logger.info(
     { data: passline.storage.description, dataDir: config.dataDir, encryptionKey: passline.keys.source },
@@ -145,6 +177,17 @@ export async function startPassline(config: Readonly<Config>): Promise<Passline>
     logger.info('No admin API key yet. Create one with: npx passline api-keys create --name admin --scope admin');
   }
   await passline.app.listen({ port: config.port, host: config.host });
-  logger.info(`Listening on http://${config.host}:${config.port} (API reference: /api/openapi.json)`);
+  // The bound port, not the configured one: PORT=0 picks a free port.
+  const address = passline.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(`Listening on http://${config.host}:${port} (API reference: /api/openapi.json)`);
+  const setupToken = await passline.adminAuth.issueSetupToken();
+  if (setupToken) {
+    // Deliberately in the log: whoever reads the server's log owns the server. The token works
+    // once, and not at all once an admin exists.
+    logger.info(
+      `No console admin yet. Open http://${config.host}:${config.port}/console/ and enter this one-time setup token: ${setupToken} (or run: npx passline admins create --username <name>)`,
+    );
+  }
   return passline;
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,29 @@ describe('the passline CLI (embedded SQLite)', () => {
 
     expect((await passline('api-keys', 'revoke', id)).stdout).toContain(`Revoked ${id}`);
     expect((await passline('api-keys', 'list')).stdout).toMatch(new RegExp(`${id}.*revoked`));
+  });
+
+  it('starts the server, serves requests, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'start'], {
+      env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let attempt = 0; attempt < 100 && !/Listening on http:\/\/127\.0\.0\.1:\d+/.test(output); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const port = output.match(/Listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
+    expect(port, output).toBeDefined();
+    expect(await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()).toEqual({
+      status: 'ok',
+      database: 'sqlite',
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('SIGTERM received');
   });
 
   it('refuses a bad scope and a bad environment with a readable message', async () => {

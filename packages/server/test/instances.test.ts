@@ -103,15 +103,16 @@ describe.skipIf(!redisUrl)(
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
       const { testConfig } = await import('./engines.ts');
-      const dir = mkdtempSync(join(tmpdir(), 'passline-redis-'));
-      const database = {
-        engine: 'sqlite' as const,
-        config: testConfig({ engine: 'sqlite', file: join(dir, 'p.db') }, dir),
+      // Each instance has its own SQLite file: what they share is Redis, which is what this tests.
+      const instance = () => {
+        const dir = mkdtempSync(join(tmpdir(), 'passline-redis-'));
+        return { engine: 'sqlite' as const, config: testConfig({ engine: 'sqlite', file: join(dir, 'p.db') }, dir) };
       };
-      const first = await startTestPassline(database, { config: { redisUrl } });
-      const second = await startTestPassline(database, { config: { redisUrl } });
+      const first = await startTestPassline(instance(), { config: { redisUrl } });
+      const second = await startTestPassline(instance(), { config: { redisUrl } });
       try {
         await useDevSms(first);
+        await useDevSms(second);
         const to = `+1201555${String(Date.now()).slice(-4)}`;
         expect((await sendVia(first, to)).status).toBe(201);
         const refused = await sendVia(second, to);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
@@ -9,6 +10,10 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Accounts } from '../accounts/create-accounts.ts';
+import { adminAuthRoutes } from '../admin/admin-auth-routes.ts';
+import type { AdminAuthService } from '../admin/admin-auth-service.ts';
+import { consoleRoutes } from '../admin/console-routes.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connector-service.ts';
@@ -29,8 +34,12 @@ export interface HttpDeps {
   connectors: ConnectorService;
   settings: SettingsService;
   verifications: VerificationService;
+  adminAuth: AdminAuthService;
+  accounts: Accounts;
   trustProxy: boolean;
   version: string;
+  /** Resolves when the writes made so far are committed (storage.sync). */
+  sync(): Promise<void>;
 }
 
 export const bodyLimitBytes = 64 * 1024;
@@ -52,6 +61,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('admin', undefined);
+  app.decorate('adminAuth', deps.adminAuth);
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {
@@ -61,7 +73,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         version: deps.version,
         description: 'Phone verification by SMS code. Authenticate with `Authorization: Bearer <API key>`.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer' },
+          accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
@@ -69,6 +86,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // No response leaves before the writes it reports are committed (SQLite commits in groups).
+  app.addHook('onSend', async () => {
+    await deps.sync();
   });
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 400) {
@@ -98,5 +119,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(verificationRoutes(deps));
   await app.register(connectorRoutes(deps));
   await app.register(adminRoutes(deps));
+  await app.register(adminAuthRoutes(deps));
+  await app.register(deps.accounts.routes({ apiKeys: deps.apiKeys }));
+  await app.register(consoleRoutes());
   return app;
 }

@@ -1,23 +1,50 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { AdminAuthService, AuthenticatedAdmin } from '../admin/admin-auth-service.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService, Principal } from '../services/api-key-service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Set when a console session (not an API key) authenticated the request. */
+    admin: AuthenticatedAdmin | undefined;
+  }
+  interface FastifyInstance {
+    /**
+     * Console sessions, decorated on the root app. Route modules keep calling
+     * `requireScope(apiKeys, 'admin')` and get session support without each taking one more
+     * dependency.
+     */
+    adminAuth: AdminAuthService | undefined;
   }
 }
 
+export const sessionCookieName = 'passline_session';
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Guards a route: `admin` routes need an admin key; `verify` routes take a verify or an admin key.
- * Every route under /api except health and the OpenAPI document declares one of these. It runs
- * as an onRequest hook, before the body is read: strangers get a 401 without us parsing anything.
+ * Guards a route: `admin` routes need an admin key or a console session (plus its CSRF token on
+ * anything but GET/HEAD); `verify` routes take a verify or an admin key. Every route under /api
+ * except health, the OpenAPI document and the console's sign-in routes declares one of these. It
+ * runs as an onRequest hook, before the body is read: strangers get a 401 without us parsing
+ * anything.
  */
 export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const header = request.headers.authorization;
+    const sessionToken = request.cookies?.[sessionCookieName];
+    if (!header && scope === 'admin' && sessionToken && request.server.adminAuth) {
+      const admin = await requireConsoleSession(request.server.adminAuth, request);
+      request.principal = { keyId: `console:${admin.username}`, scope: 'admin' };
+      return;
+    }
     if (!header) {
-      throw new AppError('auth.missing_credentials', 'Send an API key as "Authorization: Bearer <key>".');
+      throw new AppError(
+        'auth.missing_credentials',
+        scope === 'admin'
+          ? 'Send an API key as "Authorization: Bearer <key>", or sign in to the console.'
+          : 'Send an API key as "Authorization: Bearer <key>".',
+      );
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = match?.[1] ? await apiKeys.authenticate(match[1]) : undefined;
@@ -27,4 +54,26 @@ export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'):
     }
     request.principal = principal;
   };
+}
+
+/**
+ * The console session behind the request's cookie, with the CSRF check for state-changing
+ * methods. SameSite=Strict already keeps other sites' requests from carrying the cookie; the CSRF
+ * header is the second lock for browsers or proxies that get SameSite wrong.
+ */
+export async function requireConsoleSession(
+  adminAuth: AdminAuthService,
+  request: FastifyRequest,
+): Promise<AuthenticatedAdmin> {
+  const token = request.cookies?.[sessionCookieName];
+  const admin = token ? await adminAuth.authenticate(token) : undefined;
+  if (!admin) throw new AppError('auth.session_invalid', 'Your console session has ended. Sign in again.');
+  if (!safeMethods.has(request.method)) {
+    const csrf = request.headers['x-csrf-token'];
+    if (!adminAuth.csrfMatches(admin, typeof csrf === 'string' ? csrf : undefined)) {
+      throw new AppError('auth.csrf_invalid', 'This request needs the x-csrf-token header of your console session.');
+    }
+  }
+  request.admin = admin;
+  return admin;
 }

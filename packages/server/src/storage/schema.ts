@@ -83,6 +83,75 @@ export interface RateLimitBucketsTable {
   reset_at: number;
 }
 
+export interface AdminsTable {
+  id: string;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (see admin/passwords.ts). */
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AdminSessionsTable {
+  id: string;
+  admin_id: string;
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end of the session, however active it is. */
+  expires_at: number;
+}
+
+export interface AdminSetupTokensTable {
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
+// End-user accounts (issue 5): see accounts/ for the services that own these tables.
+
+export interface UsersTable {
+  id: string;
+  /** E.164; unique. */
+  phone: string;
+  /** scrypt, see accounts/passwords.ts; null for accounts that only sign in by code. */
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  /** Every token rotated from one sign-in shares a family; reuse of a rotated token revokes it. */
+  family_id: string;
+  token_hash: string;
+  expires_at: number;
+  created_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SigningKeysTable {
+  /** The JWT `kid`. */
+  id: string;
+  algorithm: string;
+  public_jwk: string;
+  /** Sealed private JWK (crypto/secret-box.ts). */
+  private_jwk: string;
+  created_at: number;
+}
+
+export interface ExperienceVerificationsTable {
+  /** One verification issued through the Experience API (or account phone linking). */
+  verification_id: string;
+  event: string;
+  /** For phone linking: the account that asked; the code then only serves that account. */
+  user_id: string | null;
+  created_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   connectors: ConnectorsTable;
@@ -91,4 +160,11 @@ export interface Database {
   dev_outbox: DevOutboxTable;
   settings: SettingsTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  experience_verifications: ExperienceVerificationsTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
+  admin_setup_tokens: AdminSetupTokensTable;
 }

@@ -1,0 +1,198 @@
+import { type ReactNode, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { api, type Connector, onUnauthenticated, type Session, setCsrfToken } from './api.ts';
+import { ConfirmProvider } from './components/Confirm.tsx';
+import { ErrorNote } from './components/ErrorNote.tsx';
+import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { SetupPage, SignInPage } from './pages/AuthPages.tsx';
+import { ConnectorDetailsPage } from './pages/ConnectorDetailsPage.tsx';
+import { ConnectorSetupPage } from './pages/ConnectorSetupPage.tsx';
+import { ConnectorsPage } from './pages/ConnectorsPage.tsx';
+import { DevOutboxPage } from './pages/DevOutboxPage.tsx';
+import { MessagesPage } from './pages/MessagesPage.tsx';
+import { SignInExperiencePage } from './pages/SignInExperiencePage.tsx';
+import { VerificationSettingsPage } from './pages/VerificationSettingsPage.tsx';
+import { href, navigate, useRoute } from './router.ts';
+import './styles.css';
+
+type AuthState =
+  | { kind: 'loading' }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'setup' }
+  | { kind: 'signed-out'; notice?: string }
+  | { kind: 'signed-in'; session: Session };
+
+function App() {
+  const [auth, setAuth] = useState<AuthState>({ kind: 'loading' });
+
+  const signedIn = useCallback((session: Session) => {
+    setCsrfToken(session.csrfToken);
+    setAuth({ kind: 'signed-in', session });
+  }, []);
+
+  useEffect(() => {
+    onUnauthenticated(() => {
+      setCsrfToken(undefined);
+      setAuth({ kind: 'signed-out', notice: 'Your session ended. Sign in again.' });
+    });
+    (async () => {
+      const { setupRequired } = await api<{ setupRequired: boolean }>('GET', '/api/admin/setup');
+      if (setupRequired) return setAuth({ kind: 'setup' });
+      try {
+        signedIn(await api<Session>('GET', '/api/admin/session'));
+      } catch {
+        setAuth({ kind: 'signed-out' });
+      }
+    })().catch((error: unknown) => setAuth({ kind: 'error', error }));
+  }, [signedIn]);
+
+  switch (auth.kind) {
+    case 'loading':
+      return <p className="loading">Loading…</p>;
+    case 'error':
+      return (
+        <main className="auth">
+          <ErrorNote error={auth.error} />
+        </main>
+      );
+    case 'setup':
+      return <SetupPage onSignedIn={signedIn} />;
+    case 'signed-out':
+      return <SignInPage onSignedIn={signedIn} notice={auth.notice} />;
+    case 'signed-in':
+      return (
+        <Shell
+          session={auth.session}
+          onSignedOut={() => {
+            setCsrfToken(undefined);
+            setAuth({ kind: 'signed-out', notice: 'You are signed out.' });
+          }}
+        />
+      );
+  }
+}
+
+const navItems = [
+  { path: '/connectors', label: 'Connectors' },
+  { path: '/verification', label: 'Verification settings' },
+  { path: '/sign-in-experience', label: 'Sign-in experience' },
+  { path: '/messages', label: 'Messages' },
+  { path: '/api-keys', label: 'API keys' },
+];
+
+function Shell(props: { session: Session; onSignedOut: () => void }) {
+  const { path, search } = useRoute();
+  const [activeSms, setActiveSms] = useState<Connector | null>();
+  const main = useRef<HTMLElement>(null);
+
+  const refreshConnectors = useCallback(() => {
+    api<Connector[]>('GET', '/api/connectors').then(
+      (connectors) =>
+        setActiveSms(connectors.find((connector) => connector.type === 'sms' && connector.active) ?? null),
+      () => undefined,
+    );
+  }, []);
+  useEffect(refreshConnectors, [refreshConnectors]);
+
+  // A new page moves focus to its heading, so screen readers announce where the admin is.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on path changes on purpose.
+  useEffect(() => {
+    const timer = setTimeout(() => main.current?.querySelector<HTMLElement>('h1')?.focus(), 50);
+    return () => clearTimeout(timer);
+  }, [path]);
+
+  async function signOut() {
+    await api('POST', '/api/admin/sign-out').catch(() => undefined);
+    props.onSignedOut();
+  }
+
+  const items =
+    activeSms?.factoryId === 'dev-sms' ? [...navItems, { path: '/dev-outbox', label: 'Dev outbox' }] : navItems;
+  const section = `/${path.split('/')[1] ?? ''}`;
+
+  let page: ReactNode;
+  const setupMatch = /^\/connectors\/setup\/([^/]+)$/.exec(path);
+  const detailsMatch = /^\/connectors\/([^/]+)$/.exec(path);
+  if (path === '/connectors') page = <ConnectorsPage onChanged={refreshConnectors} />;
+  else if (setupMatch?.[1]) {
+    page = (
+      <ConnectorSetupPage
+        key={setupMatch[1]}
+        factoryId={decodeURIComponent(setupMatch[1])}
+        replacing={search.get('replacing')}
+        onChanged={refreshConnectors}
+      />
+    );
+  } else if (detailsMatch?.[1])
+    page = <ConnectorDetailsPage id={decodeURIComponent(detailsMatch[1])} onChanged={refreshConnectors} />;
+  else if (path === '/verification') page = <VerificationSettingsPage />;
+  else if (path === '/sign-in-experience') page = <SignInExperiencePage />;
+  else if (path === '/messages') page = <MessagesPage />;
+  else if (path === '/api-keys') page = <ApiKeysPage />;
+  else if (path === '/dev-outbox') page = <DevOutboxPage />;
+  else page = <h1 tabIndex={-1}>Page not found</h1>;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Passline</span>
+        <span className="topbar-user">
+          <span className="muted small">Signed in as {props.session.username}</span>
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <nav className="sidebar" aria-label="Console">
+        <ul>
+          {items.map((item) => (
+            <li key={item.path}>
+              <a
+                href={href(item.path)}
+                aria-current={section === item.path ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  void navigate(item.path);
+                }}
+              >
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" ref={main} className="content">
+        {activeSms === null && section !== '/connectors' ? (
+          <p className="note note-warn">
+            No SMS connector is active: Passline cannot send codes.{' '}
+            <a
+              href={href('/connectors')}
+              onClick={(event) => {
+                event.preventDefault();
+                void navigate('/connectors');
+              }}
+            >
+              Set one up
+            </a>
+            .
+          </p>
+        ) : null}
+        {page}
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <ConfirmProvider>
+        <App />
+      </ConfirmProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,156 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { api } from '../api.ts';
+import { useConfirm } from '../components/Confirm.tsx';
+import { ErrorNote } from '../components/ErrorNote.tsx';
+
+interface ApiKey {
+  id: string;
+  name: string;
+  scope: 'admin' | 'verify';
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function ApiKeysPage() {
+  const id = useId();
+  const confirm = useConfirm();
+  const [keys, setKeys] = useState<ApiKey[]>();
+  const [name, setName] = useState('');
+  const [scope, setScope] = useState<'verify' | 'admin'>('verify');
+  const [created, setCreated] = useState<{ key: string; apiKey: ApiKey }>();
+  const [error, setError] = useState<unknown>();
+
+  const load = useCallback(() => api<ApiKey[]>('GET', '/api/api-keys').then(setKeys, setError), []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      setCreated(await api<{ key: string; apiKey: ApiKey }>('POST', '/api/api-keys', { name, scope }));
+      setName('');
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  async function revoke(key: ApiKey) {
+    const yes = await confirm({
+      title: `Revoke “${key.name}”?`,
+      message: <p>Applications using this key stop working within a few seconds. This cannot be undone.</p>,
+      confirmLabel: 'Revoke',
+      danger: true,
+    });
+    if (!yes) return;
+    try {
+      await api('DELETE', `/api/api-keys/${encodeURIComponent(key.id)}`);
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1}>API keys</h1>
+      <form className="panel inline-form" onSubmit={(event) => void create(event)}>
+        <h2>Create a key</h2>
+        <div className="field">
+          <label className="label" htmlFor={`${id}-name`}>
+            Name
+          </label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            required
+            maxLength={100}
+            placeholder="backend"
+            onChange={(event) => setName(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label className="label" htmlFor={`${id}-scope`}>
+            Scope
+          </label>
+          <select
+            id={`${id}-scope`}
+            value={scope}
+            onChange={(event) => setScope(event.target.value as 'verify' | 'admin')}
+          >
+            <option value="verify">verify: send and check codes (for your backend)</option>
+            <option value="admin">admin: the whole Management API</option>
+          </select>
+        </div>
+        <button type="submit" className="primary" disabled={name.trim() === ''}>
+          Create key
+        </button>
+      </form>
+      {created ? (
+        <div className="note note-ok" role="status" data-testid="new-key">
+          <p>
+            <strong>Copy the key for “{created.apiKey.name}” now.</strong> It is shown only this once; Passline stores
+            only its hash.
+          </p>
+          <p className="key-box">
+            <code>{created.key}</code>{' '}
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(created.key)}>
+              Copy
+            </button>
+          </p>
+          <button type="button" onClick={() => setCreated(undefined)}>
+            I have copied it
+          </button>
+        </div>
+      ) : null}
+      <ErrorNote error={error} />
+      <section className="panel" aria-label="Keys">
+        {keys?.length === 0 ? <p className="muted">No API keys yet.</p> : null}
+        {keys?.length ? (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Scope</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((key) => (
+                  <tr key={key.id}>
+                    <td>{key.name}</td>
+                    <td>{key.scope}</td>
+                    <td>
+                      <code>{key.prefix}…</code>
+                    </td>
+                    <td>{new Date(key.createdAt).toLocaleDateString()}</td>
+                    <td>{key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'}</td>
+                    <td className="row-actions">
+                      {key.revokedAt ? (
+                        <span className="badge">revoked</span>
+                      ) : (
+                        <button type="button" onClick={() => void revoke(key)} aria-label={`Revoke ${key.name}`}>
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import { api, type Connector } from '../api.ts';
+import { ErrorNote } from '../components/ErrorNote.tsx';
+
+interface Message {
+  id: string;
+  createdAt: string;
+  to: string;
+  usage: string;
+  connectorId: string | null;
+  factoryId: string;
+  status: 'sent' | 'failed';
+  test: boolean;
+  providerMessageId: string | null;
+  error: { kind: string; providerCode: string | null; message: string | null } | null;
+}
+
+const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
+
+/** The delivery log: what was sent, through which connector, and what the provider said. */
+export function MessagesPage() {
+  const id = useId();
+  const [filter, setFilter] = useState({ status: '', usage: '', connectorId: '' });
+  const [items, setItems] = useState<Message[]>();
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [connectors, setConnectors] = useState<Connector[]>([]);
+  const [error, setError] = useState<unknown>();
+
+  const fetchPage = useCallback(
+    async (after: string | null) => {
+      const query = new URLSearchParams({ limit: '25' });
+      for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+      if (after) query.set('cursor', after);
+      return api<{ items: Message[]; nextCursor: string | null }>('GET', `/api/messages?${query}`);
+    },
+    [filter],
+  );
+
+  useEffect(() => {
+    setItems(undefined);
+    fetchPage(null).then((page) => {
+      setItems(page.items);
+      setCursor(page.nextCursor);
+    }, setError);
+  }, [fetchPage]);
+  useEffect(() => {
+    api<Connector[]>('GET', '/api/connectors').then(setConnectors, () => undefined);
+  }, []);
+
+  const nameOf = (message: Message) =>
+    connectors.find((connector) => connector.id === message.connectorId)?.name ?? message.factoryId;
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Messages</h1>
+      <form className="panel filters" aria-label="Filter messages" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label className="label" htmlFor={`${id}-status`}>
+            Status
+          </label>
+          <select
+            id={`${id}-status`}
+            value={filter.status}
+            onChange={(event) => setFilter({ ...filter, status: event.target.value })}
+          >
+            <option value="">All</option>
+            <option value="sent">Sent</option>
+            <option value="failed">Failed</option>
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor={`${id}-usage`}>
+            Usage
+          </label>
+          <select
+            id={`${id}-usage`}
+            value={filter.usage}
+            onChange={(event) => setFilter({ ...filter, usage: event.target.value })}
+          >
+            <option value="">All</option>
+            {usages.map((usage) => (
+              <option key={usage}>{usage}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor={`${id}-connector`}>
+            Connector
+          </label>
+          <select
+            id={`${id}-connector`}
+            value={filter.connectorId}
+            onChange={(event) => setFilter({ ...filter, connectorId: event.target.value })}
+          >
+            <option value="">All</option>
+            {connectors.map((connector) => (
+              <option key={connector.id} value={connector.id}>
+                {connector.name} ({connector.id.slice(0, 10)}…)
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <ErrorNote error={error} />
+      <section className="panel" aria-label="Delivery log">
+        {items === undefined ? <p>Loading…</p> : null}
+        {items?.length === 0 ? <p className="muted">No messages match.</p> : null}
+        {items?.length ? (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Number</th>
+                  <th scope="col">Usage</th>
+                  <th scope="col">Connector</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Provider error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((message) => (
+                  <tr key={message.id}>
+                    <td>{new Date(message.createdAt).toLocaleString()}</td>
+                    <td>
+                      <code>{message.to}</code>
+                    </td>
+                    <td>
+                      {message.usage}
+                      {message.test ? <span className="tag small">test</span> : null}
+                    </td>
+                    <td>{nameOf(message)}</td>
+                    <td>
+                      <span className={message.status === 'sent' ? 'badge badge-ok' : 'badge badge-error'}>
+                        {message.status}
+                      </span>
+                    </td>
+                    <td className="small">
+                      {message.error
+                        ? `${message.error.message ?? message.error.kind}${message.error.providerCode ? ` (code ${message.error.providerCode})` : ''}`
+                        : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {cursor ? (
+          <button
+            type="button"
+            onClick={() =>
+              fetchPage(cursor).then((page) => {
+                setItems([...(items ?? []), ...page.items]);
+                setCursor(page.nextCursor);
+              }, setError)
+            }
+          >
+            Load older messages
+          </button>
+        ) : null}
+      </section>
+    </>
+  );
+}

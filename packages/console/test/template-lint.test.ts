@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseJsonWithPositions } from '../src/json-positions.ts';
+import { checkTemplates } from '../src/template-lint.ts';
+
+// The item schemas as the server publishes them (JSON Schema of the connector's template item).
+const textItems = {
+  type: 'object',
+  properties: { usageType: { type: 'string' }, content: { type: 'string' } },
+  required: ['usageType', 'content'],
+};
+const codeItems = {
+  type: 'object',
+  properties: { usageType: { type: 'string' }, templateCode: { type: 'string' } },
+  required: ['usageType', 'templateCode'],
+};
+const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
+const good = usages.map((usageType) => ({ usageType, content: `${usageType}: {{code}}` }));
+
+describe('checkTemplates', () => {
+  it('accepts one template with {{code}} per required usage, and more usages', () => {
+    expect(checkTemplates(JSON.stringify(good, null, 2), textItems).ok).toBe(true);
+    const more = [...good, { usageType: 'MfaVerification', content: '{{ code }}' }];
+    expect(checkTemplates(JSON.stringify(more), textItems).ok).toBe(true);
+  });
+
+  it('puts a missing {{code}} on the line of that text', () => {
+    const text = JSON.stringify(
+      good.map((t) => (t.usageType === 'SignIn' ? { ...t, content: 'no code' } : t)),
+      null,
+      2,
+    );
+    const result = checkTemplates(text, textItems);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ line: 8, message: expect.stringContaining('"SignIn" template text has no {{code}}') }),
+    ]);
+    expect(text.split('\n')[7]).toContain('no code');
+  });
+
+  it('does not ask for {{code}} when the provider keeps the text (template codes)', () => {
+    const items = usages.map((usageType) => ({ usageType, templateCode: 'SMS_1' }));
+    expect(checkTemplates(JSON.stringify(items), codeItems).ok).toBe(true);
+  });
+
+  it('names each missing usage, duplicates, unknown fields and missing fields', () => {
+    const text = JSON.stringify([
+      { usageType: 'Generic', content: '{{code}}' },
+      { usageType: 'Generic', content: '{{code}}', colour: 'red' },
+      { usageType: 'Register' },
+    ]);
+    const messages = checkTemplates(text, textItems).problems.map((problem) => problem.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Usage "Generic" already has a template (item 1)'),
+        expect.stringContaining('"colour" is not a template field'),
+        'This template has no "content".',
+        expect.stringContaining('No template for usage "SignIn"'),
+        expect.stringContaining('No template for usage "ForgotPassword"'),
+      ]),
+    );
+  });
+
+  it('explains syntax errors in words at their line', () => {
+    const cases: Array<[string, number, string]> = [
+      ['[\n  { "usageType": "Generic" },\n]', 3, 'A comma before "]" has nothing after it'],
+      ['[\n  { "usageType": "Generic" }\n  { "usageType": "SignIn" }\n]', 3, 'Expected "," or "]" after an item'],
+      ["[\n  { 'usageType': 'Generic' }\n]", 2, 'a "name" in double quotes'],
+      ['[\n  { "content": "unclosed }\n]', 2, 'not closed'],
+      ['', 1, 'Expected a value'],
+    ];
+    for (const [text, line, words] of cases) {
+      const [problem] = checkTemplates(text, textItems).problems;
+      expect(problem?.line, text).toBe(line);
+      expect(problem?.message, text).toContain(words);
+    }
+    expect(checkTemplates('{"usageType":"Generic"}', textItems).problems[0]?.message).toContain('must be a list');
+  });
+});
+
+describe('parseJsonWithPositions', () => {
+  it('parses what JSON.parse parses, and records where values are', () => {
+    const text = '{"a": [1, -2.5e3, true, null, "x\\n\\u0041"], "b": {}}';
+    const parsed = parseJsonWithPositions(text);
+    expect(parsed.ok && parsed.value).toEqual(JSON.parse(text));
+    const span = parsed.ok ? parsed.spans.get('a.4') : undefined;
+    expect(span && text.slice(span.from, span.to)).toBe('"x\\n\\u0041"');
+  });
+});

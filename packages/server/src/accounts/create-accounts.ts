@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { KeyRing } from '../crypto/keys.ts';
+import type { ApiKeyService } from '../services/api-key-service.ts';
+import type { Clock } from '../services/clock.ts';
+import type { RateLimiter } from '../services/rate-limiter.ts';
+import type { SettingsService } from '../services/settings-service.ts';
+import type { VerificationService } from '../services/verification-service.ts';
+import type { Database } from '../storage/schema.ts';
+import { type AccountService, createAccountService } from './account-service.ts';
+import { createExperienceService, type ExperienceService } from './experience-service.ts';
+import { accountRoutes } from './routes/account-routes.ts';
+import { experienceRoutes } from './routes/experience-routes.ts';
+import { hostedPageRoutes } from './routes/hosted-pages.ts';
+import { signInExperienceRoutes } from './routes/sign-in-experience-routes.ts';
+import { tokenRoutes } from './routes/token-routes.ts';
+import { createSignInExperienceSettings, type SignInExperienceSettings } from './sign-in-experience-settings.ts';
+import { createTokenService, type TokenService } from './token-service.ts';
+import { createVerificationGrants } from './verification-grants.ts';
+
+export interface Accounts {
+  tokens: TokenService;
+  experience: ExperienceService;
+  account: AccountService;
+  signInExperience: SignInExperienceSettings;
+  /** Every end-user route: Experience API, account, tokens, JWKS, settings and the hosted pages. */
+  routes(deps: { apiKeys: ApiKeyService }): FastifyPluginAsyncZod;
+}
+
+/** End-user accounts on top of the verification service: one factory, wired by main.ts. */
+export function createAccounts(deps: {
+  db: Kysely<Database>;
+  verifications: VerificationService;
+  verificationSettings: SettingsService;
+  limiter: RateLimiter;
+  keys: KeyRing;
+  clock: Clock;
+  cacheMs?: number;
+  /** Issuer and audience of access tokens; default: the origin each request came to. */
+  publicUrl?: string;
+}): Accounts {
+  const { db, clock, publicUrl } = deps;
+  const tokens = createTokenService({ db, keys: deps.keys, clock });
+  const signInExperience = createSignInExperienceSettings({
+    db,
+    clock,
+    ...(deps.cacheMs !== undefined ? { cacheMs: deps.cacheMs } : {}),
+  });
+  const grants = createVerificationGrants({ db, verifications: deps.verifications, clock });
+  const experience = createExperienceService({
+    db,
+    verifications: deps.verifications,
+    grants,
+    tokens,
+    settings: signInExperience,
+    limiter: deps.limiter,
+    clock,
+  });
+  const account = createAccountService({ db, verifications: deps.verifications, grants, clock });
+  const withUrl = publicUrl ? { publicUrl } : {};
+  return {
+    tokens,
+    experience,
+    account,
+    signInExperience,
+    routes:
+      ({ apiKeys }) =>
+      async (app) => {
+        await app.register(experienceRoutes({ experience, ...withUrl }));
+        await app.register(accountRoutes({ account, tokens, ...withUrl }));
+        await app.register(tokenRoutes({ tokens, ...withUrl }));
+        await app.register(signInExperienceRoutes({ signInExperience, apiKeys }));
+        await app.register(hostedPageRoutes({ signInExperience, verificationSettings: deps.verificationSettings }));
+      },
+  };
+}

@@ -1,0 +1,188 @@
+import type { Kysely } from 'kysely';
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../admin/passwords.ts';
+import { newId } from '../crypto/codes.ts';
+import { AppError } from '../errors.ts';
+import { normalisePhone } from '../phone.ts';
+import type { Clock } from '../services/clock.ts';
+import type { LimitRule, RateLimiter } from '../services/rate-limiter.ts';
+import type { DeliveryMode, VerificationService } from '../services/verification-service.ts';
+import type { Database } from '../storage/schema.ts';
+import { findUserByPhone, insertUser, type UserRow, updateUserPasswordById } from './queries/users.ts';
+import type { SignInExperience, SignInExperienceSettings } from './sign-in-experience-settings.ts';
+import type { TokenService, TokenSet } from './token-service.ts';
+import type { VerificationGrants } from './verification-grants.ts';
+
+export const experienceEvents = ['Register', 'SignIn', 'ForgotPassword'] as const;
+export type ExperienceEvent = (typeof experienceEvents)[number];
+
+/** Password attempts (successful ones included) per number and per IP. */
+export const passwordAttemptLimits = {
+  perPhone: { limit: 10, windowMs: 15 * 60_000 },
+  perIp: { limit: 50, windowMs: 3_600_000 },
+};
+
+export interface ExperienceServiceDeps {
+  db: Kysely<Database>;
+  verifications: VerificationService;
+  grants: VerificationGrants;
+  tokens: TokenService;
+  settings: SignInExperienceSettings;
+  limiter: RateLimiter;
+  clock: Clock;
+}
+
+export type ExperienceService = ReturnType<typeof createExperienceService>;
+
+/** Register, sign in, reset a password: each a verified code (or a password) turned into tokens. */
+export function createExperienceService(deps: ExperienceServiceDeps) {
+  const { db, grants, tokens, clock } = deps;
+
+  function requireEnabled(settings: SignInExperience, what: 'signUp' | 'phoneSignIn' | 'password'): void {
+    if (settings[what]) return;
+    if (what === 'signUp') throw new AppError('experience.registration_disabled', 'Sign-up is turned off.');
+    if (what === 'phoneSignIn') {
+      throw new AppError('experience.phone_sign_in_disabled', 'Sign-in with an SMS code is turned off.');
+    }
+    throw new AppError('experience.password_disabled', 'Passwords are turned off.');
+  }
+
+  /**
+   * Anti-enumeration: a SignIn or ForgotPassword code for a number without an account takes the same
+   * path as any other (same limits, same stored verification, same answer), and only the provider
+   * call is left out, because such a code could never be used.
+   */
+  function deliveryFor(event: ExperienceEvent, hasAccount: boolean, settings: SignInExperience): DeliveryMode {
+    if (event === 'Register' || hasAccount) return 'background';
+    if (event === 'SignIn' && settings.signUp) return 'background';
+    return 'suppressed';
+  }
+
+  function newUser(phone: string, passwordHash: string | null): UserRow {
+    const now = clock.now();
+    return { id: newId('usr'), phone, password_hash: passwordHash, created_at: now, updated_at: now };
+  }
+
+  return {
+    async sendCode(input: {
+      phone: string;
+      event: ExperienceEvent;
+      locale?: string;
+      ip?: string;
+    }): Promise<{ verificationId: string; expiresAt: string }> {
+      const settings = await deps.settings.get();
+      requireEnabled(
+        settings,
+        input.event === 'Register' ? 'signUp' : input.event === 'SignIn' ? 'phoneSignIn' : 'password',
+      );
+      const phone = normalisePhone(input.phone);
+      const account = await findUserByPhone(db, phone);
+      const sent = await deps.verifications.send(
+        {
+          to: phone,
+          usage: input.event,
+          ...(input.locale ? { locale: input.locale } : {}),
+          ...(input.ip ? { ip: input.ip } : {}),
+        },
+        { delivery: deliveryFor(input.event, account !== undefined, settings) },
+      );
+      await grants.record(sent.id, input.event);
+      return { verificationId: sent.id, expiresAt: sent.expiresAt };
+    },
+
+    async verifyCode(input: {
+      verificationId: string;
+      code: string;
+    }): Promise<{ verificationId: string; verified: true }> {
+      await grants.checkCode(input.verificationId, input.code);
+      return { verificationId: input.verificationId, verified: true };
+    },
+
+    async register(input: { verificationId: string; password?: string }, issuer: string): Promise<TokenSet> {
+      const settings = await deps.settings.get();
+      requireEnabled(settings, 'signUp');
+      if (input.password !== undefined) requireEnabled(settings, 'password');
+      const phone = await grants.inspect(input.verificationId, 'Register');
+      const user = newUser(phone, input.password !== undefined ? await hashPassword(input.password) : null);
+      const refreshToken = await db.transaction().execute(async (trx) => {
+        await grants.consume(trx, input.verificationId);
+        if (!(await insertUser(trx, user))) {
+          throw new AppError('account.phone_taken', 'This number already has an account; sign in instead.');
+        }
+        return tokens.createRefreshToken(trx, user.id);
+      });
+      return tokens.tokenSet(user, refreshToken, issuer);
+    },
+
+    async signIn(input: { verificationId: string }, issuer: string): Promise<TokenSet> {
+      const settings = await deps.settings.get();
+      requireEnabled(settings, 'phoneSignIn');
+      const phone = await grants.inspect(input.verificationId, 'SignIn');
+      const result = await db.transaction().execute(async (trx) => {
+        await grants.consume(trx, input.verificationId);
+        let user = await findUserByPhone(trx, phone);
+        if (!user) {
+          if (!settings.signUp) throw new AppError('account.not_found', 'No account uses this number; register first.');
+          const created = newUser(phone, null);
+          user = (await insertUser(trx, created)) ? created : await findUserByPhone(trx, phone);
+          if (!user) throw new Error('user vanished while signing in');
+        }
+        return { user, refreshToken: await tokens.createRefreshToken(trx, user.id) };
+      });
+      return tokens.tokenSet(result.user, result.refreshToken, issuer);
+    },
+
+    /**
+     * Every attempt counts against the number's and the IP's budget, whether or not the account
+     * exists, and unknown numbers are checked against a decoy hash: answers, limits and timing are
+     * the same for both.
+     */
+    async signInWithPassword(
+      input: { phone: string; password: string; ip?: string },
+      issuer: string,
+    ): Promise<TokenSet> {
+      requireEnabled(await deps.settings.get(), 'password');
+      const phone = normalisePhone(input.phone);
+      const rules: LimitRule[] = [
+        { key: `password-phone:${phone}`, ...passwordAttemptLimits.perPhone, code: 'rate_limit.password_attempts' },
+      ];
+      if (input.ip) {
+        rules.push({
+          key: `password-ip:${input.ip}`,
+          ...passwordAttemptLimits.perIp,
+          code: 'rate_limit.password_attempts',
+        });
+      }
+      const decision = await deps.limiter.consume(rules);
+      if (!decision.allowed) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        throw new AppError(
+          'rate_limit.password_attempts',
+          `Too many password attempts; try again in ${retryAfterSeconds} s, or sign in with a code.`,
+          { retryAfterSeconds },
+          retryAfterSeconds,
+        );
+      }
+      const user = await findUserByPhone(db, phone);
+      const matches = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
+      if (!user?.password_hash || !matches) {
+        throw new AppError('experience.invalid_credentials', 'The phone number or the password is wrong.');
+      }
+      const refreshToken = await db.transaction().execute((trx) => tokens.createRefreshToken(trx, user.id));
+      return tokens.tokenSet(user, refreshToken, issuer);
+    },
+
+    /** Sets a new password and signs out every session; the code grants nothing else. */
+    async resetPassword(input: { verificationId: string; password: string }): Promise<void> {
+      requireEnabled(await deps.settings.get(), 'password');
+      const phone = await grants.inspect(input.verificationId, 'ForgotPassword');
+      const passwordHash = await hashPassword(input.password);
+      await db.transaction().execute(async (trx) => {
+        await grants.consume(trx, input.verificationId);
+        const user = await findUserByPhone(trx, phone);
+        if (!user) throw new AppError('account.not_found', 'No account uses this number; register first.');
+        await updateUserPasswordById(trx, user.id, passwordHash, clock.now());
+        await tokens.revokeAllForUser(trx, user.id);
+      });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireScope } from '../../http/auth.ts';
+import { authErrors, errorResponseSchema } from '../../http/schemas.ts';
+import type { ApiKeyService } from '../../services/api-key-service.ts';
+import {
+  type SignInExperienceSettings,
+  signInExperiencePatchSchema,
+  signInExperienceSchema,
+} from '../sign-in-experience-settings.ts';
+
+/** Which end-user flows are on: the admin API behind the console's sign-in experience page. */
+export function signInExperienceRoutes(deps: {
+  signInExperience: SignInExperienceSettings;
+  apiKeys: ApiKeyService;
+}): FastifyPluginAsyncZod {
+  return async (app) => {
+    const onRequest = requireScope(deps.apiKeys, 'admin');
+    const tags = ['Management API'];
+
+    app.get(
+      '/api/settings/sign-in-experience',
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'Sign-in experience settings',
+          response: { 200: signInExperienceSchema, ...authErrors },
+        },
+      },
+      async () => deps.signInExperience.get(),
+    );
+
+    app.patch(
+      '/api/settings/sign-in-experience',
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'Turn phone sign-in, sign-up or passwords on or off',
+          body: signInExperiencePatchSchema,
+          response: { 200: signInExperienceSchema, 400: errorResponseSchema, ...authErrors },
+        },
+      },
+      async (request) => deps.signInExperience.update(request.body),
+    );
+  };
+}

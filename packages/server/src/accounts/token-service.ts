@@ -1,0 +1,235 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  type CryptoKey,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { Kysely } from 'kysely';
+import { newId } from '../crypto/codes.ts';
+import type { KeyRing } from '../crypto/keys.ts';
+import { open, seal } from '../crypto/secret-box.ts';
+import { AppError } from '../errors.ts';
+import type { Clock } from '../services/clock.ts';
+import type { Database } from '../storage/schema.ts';
+import * as refreshTokens from './queries/refresh-tokens.ts';
+import { insertSigningKey, listSigningKeys } from './queries/signing-keys.ts';
+import { findUserById, type UserRow } from './queries/users.ts';
+
+export const accessTokenSeconds = 15 * 60;
+export const refreshTokenMs = 30 * 86_400_000;
+const algorithm = 'ES256';
+
+export interface TokenSet {
+  user: { id: string; phone: string };
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface AccessTokenClaims extends JWTPayload {
+  sub: string;
+  phone_number: string;
+  phone_number_verified: boolean;
+}
+
+interface LoadedKey {
+  kid: string;
+  publicJwk: JWK;
+  publicKey: CryptoKey;
+  privateKey: CryptoKey;
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;
+
+/**
+ * Access tokens are short-lived ES256 JWTs that anyone can verify with the published JWKS; refresh
+ * tokens are opaque random strings stored only as hashes, rotated on every use.
+ */
+export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; clock: Clock }) {
+  const { db, clock } = deps;
+  let loaded: Promise<LoadedKey[]> | undefined;
+
+  async function loadKeys(): Promise<LoadedKey[]> {
+    let rows = await listSigningKeys(db);
+    if (rows.length === 0) {
+      await createSigningKey();
+      rows = await listSigningKeys(db);
+    }
+    return Promise.all(
+      rows.map(async (row) => {
+        const publicJwk = JSON.parse(row.public_jwk) as JWK;
+        const privateJwk = JSON.parse(open(deps.keys, row.private_jwk, `signing-key:${row.id}`)) as JWK;
+        return {
+          kid: row.id,
+          publicJwk,
+          publicKey: (await importJWK(publicJwk, algorithm)) as CryptoKey,
+          privateKey: (await importJWK(privateJwk, algorithm)) as CryptoKey,
+        };
+      }),
+    );
+  }
+
+  async function createSigningKey(): Promise<void> {
+    const pair = await generateKeyPair(algorithm, { extractable: true });
+    const kid = newId('key');
+    const { kty, crv, x, y } = await exportJWK(pair.publicKey);
+    const publicJwk: JWK = { kty, crv, x, y, kid, alg: algorithm, use: 'sig' };
+    await insertSigningKey(db, {
+      id: kid,
+      algorithm,
+      public_jwk: JSON.stringify(publicJwk),
+      // The private half is encrypted at rest, bound to its kid.
+      private_jwk: seal(deps.keys, JSON.stringify(await exportJWK(pair.privateKey)), `signing-key:${kid}`),
+      created_at: clock.now(),
+    });
+  }
+
+  function signingKeys(): Promise<LoadedKey[]> {
+    loaded ??= loadKeys().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  }
+
+  async function keyForKid(kid: string | undefined): Promise<CryptoKey> {
+    let found = (await signingKeys()).find((key) => key.kid === kid);
+    if (!found && kid) {
+      // Another instance may have added a key since this one loaded its list.
+      loaded = undefined;
+      found = (await signingKeys()).find((key) => key.kid === kid);
+    }
+    if (!found) throw new AppError('auth.invalid_token', 'The access token was not signed by this server.');
+    return found.publicKey;
+  }
+
+  async function signAccessToken(user: Pick<UserRow, 'id' | 'phone'>, issuer: string): Promise<string> {
+    const [key] = await signingKeys();
+    if (!key) throw new Error('no signing key');
+    const now = Math.floor(clock.now() / 1000);
+    return new SignJWT({ phone_number: user.phone, phone_number_verified: true })
+      .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuer(issuer)
+      .setAudience(issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + accessTokenSeconds)
+      .setJti(newId('at'))
+      .sign(key.privateKey);
+  }
+
+  function hashRefreshToken(token: string): string {
+    // 256 random bits: a fast hash is enough, as for API keys.
+    return createHash('sha256').update(token).digest('hex');
+  }
+
+  /**
+   * Stores a new refresh token, in `trx` when the caller writes other rows with it. Nothing else
+   * touches the database here: on SQLite a query outside the open transaction would wait forever.
+   */
+  async function createRefreshToken(trx: Kysely<Database>, userId: string, familyId = newId('fam')): Promise<string> {
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    const now = clock.now();
+    await refreshTokens.insertRefreshToken(trx, {
+      id: newId('rtk'),
+      user_id: userId,
+      family_id: familyId,
+      token_hash: hashRefreshToken(refreshToken),
+      expires_at: now + refreshTokenMs,
+      created_at: now,
+      rotated_at: null,
+      revoked_at: null,
+    });
+    return refreshToken;
+  }
+
+  /** The response of every grant: signs the access token (after the caller's transaction committed). */
+  async function tokenSet(
+    user: Pick<UserRow, 'id' | 'phone'>,
+    refreshToken: string,
+    issuer: string,
+  ): Promise<TokenSet> {
+    return {
+      user: { id: user.id, phone: user.phone },
+      accessToken: await signAccessToken(user, issuer),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: accessTokenSeconds,
+    };
+  }
+
+  const invalidGrant = () =>
+    new AppError('token.invalid_grant', 'The refresh token is invalid, expired or revoked; sign in again.');
+
+  return {
+    createRefreshToken,
+    tokenSet,
+
+    /** The public keys, for `/.well-known/jwks.json`. */
+    async jwks(): Promise<{ keys: JWK[] }> {
+      return { keys: (await signingKeys()).map((key) => key.publicJwk) };
+    },
+
+    async verifyAccessToken(token: string, issuer: string): Promise<AccessTokenClaims> {
+      try {
+        const { payload } = await jwtVerify<AccessTokenClaims>(token, (header) => keyForKid(header.kid), {
+          algorithms: [algorithm],
+          issuer,
+          audience: issuer,
+          currentDate: new Date(clock.now()),
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        return payload;
+      } catch {
+        throw new AppError(
+          'auth.invalid_token',
+          'The access token is invalid or expired; refresh it with POST /api/token.',
+        );
+      }
+    },
+
+    /**
+     * Exchanges a refresh token for a new pair. A token is good for one exchange: presenting it
+     * again means it leaked (or the client is broken), and every token of that sign-in is revoked.
+     */
+    async refresh(token: string, issuer: string): Promise<TokenSet> {
+      const now = clock.now();
+      const row = await refreshTokens.findRefreshTokenByHash(db, hashRefreshToken(token));
+      if (!row || row.revoked_at !== null || row.expires_at <= now) throw invalidGrant();
+      if (row.rotated_at !== null) {
+        await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, now);
+        throw invalidGrant();
+      }
+      const rotated = await db.transaction().execute(async (trx) => {
+        if (!(await refreshTokens.markRefreshTokenRotated(trx, row.id, now))) return undefined;
+        const user = await findUserById(trx, row.user_id);
+        if (!user) return undefined;
+        return { user, refreshToken: await createRefreshToken(trx, user.id, row.family_id) };
+      });
+      if (!rotated) {
+        // Lost a race against another use of the same token: that is reuse too.
+        await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, now);
+        throw invalidGrant();
+      }
+      return tokenSet(rotated.user, rotated.refreshToken, issuer);
+    },
+
+    /** Sign-out: revokes the token's whole family. Unknown tokens are ignored (RFC 7009). */
+    async revoke(token: string): Promise<void> {
+      const row = await refreshTokens.findRefreshTokenByHash(db, hashRefreshToken(token));
+      if (row) await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, clock.now());
+    },
+
+    /** Ends every session of a user (after a password reset). */
+    async revokeAllForUser(trx: Kysely<Database>, userId: string): Promise<number> {
+      return refreshTokens.revokeRefreshTokensByUser(trx, userId, clock.now());
+    },
+  };
+}

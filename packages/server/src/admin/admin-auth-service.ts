@@ -1,0 +1,275 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { newId } from '../crypto/codes.ts';
+import { AppError } from '../errors.ts';
+import type { Clock } from '../services/clock.ts';
+import type { LimitRule, RateLimiter } from '../services/rate-limiter.ts';
+import type { Database } from '../storage/schema.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
+import * as sessionQueries from './queries/admin-sessions.ts';
+import { deleteAllAdminSetupTokens, insertAdminSetupToken } from './queries/admin-setup-tokens.ts';
+import { anyAdminExists, findAdminByUsername, insertAdmin } from './queries/admins.ts';
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._@-]{2,63}$/, 'a username is 3 to 64 letters, digits, dots, dashes, underscores or @');
+export const passwordSchema = z
+  .string()
+  .min(10, 'the password needs at least 10 characters')
+  .max(200, 'the password can have at most 200 characters');
+
+export interface AdminAuthOptions {
+  /** A session ends after this long without a request. */
+  idleMs: number;
+  /** ...and after this long in any case. */
+  absoluteMs: number;
+  setupTokenMs: number;
+  /** Sign-in attempts per username and per IP in `attemptWindowMs`. */
+  attemptsPerAccount: number;
+  attemptsPerIp: number;
+  attemptWindowMs: number;
+}
+
+export const defaultAdminAuthOptions: AdminAuthOptions = {
+  idleMs: 12 * 60 * 60 * 1000,
+  absoluteMs: 7 * 24 * 60 * 60 * 1000,
+  setupTokenMs: 24 * 60 * 60 * 1000,
+  attemptsPerAccount: 10,
+  attemptsPerIp: 50,
+  attemptWindowMs: 15 * 60 * 1000,
+};
+
+/** What the console learns about its own session. The token itself never leaves the cookie. */
+export interface AdminSessionView {
+  username: string;
+  /** Sent back in `x-csrf-token` on every state-changing request. */
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface AuthenticatedAdmin {
+  sessionId: string;
+  adminId: string;
+  username: string;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+export interface NewSession {
+  /** For the cookie only. */
+  token: string;
+  session: AdminSessionView;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * The CSRF token is derived from the session token instead of stored: only a holder of the
+ * httpOnly cookie's value can compute it, and it needs no extra column or read.
+ */
+const csrfTokenOf = (sessionToken: string) =>
+  createHmac('sha256', sessionToken).update('passline-console-csrf').digest('base64url');
+
+export type AdminAuthService = ReturnType<typeof createAdminAuthService>;
+
+/**
+ * Console admins: first-run setup with a one-time token, scrypt passwords, server-side sessions
+ * stored as token hashes, and sign-in attempts counted per account and per IP in the shared
+ * rate limiter.
+ */
+export function createAdminAuthService(deps: {
+  db: Kysely<Database>;
+  limiter: RateLimiter;
+  clock: Clock;
+  options?: Partial<AdminAuthOptions>;
+}) {
+  const { db, clock } = deps;
+  const options = { ...defaultAdminAuthOptions, ...deps.options };
+
+  async function limitAttempts(kind: 'sign-in' | 'setup', username: string | undefined, ip: string): Promise<void> {
+    const rules: LimitRule[] = [
+      {
+        key: `admin-${kind}:ip:${ip}`,
+        limit: options.attemptsPerIp,
+        windowMs: options.attemptWindowMs,
+        code: 'admin.too_many_attempts',
+      },
+    ];
+    if (username) {
+      rules.push({
+        key: `admin-${kind}:account:${username}`,
+        limit: options.attemptsPerAccount,
+        windowMs: options.attemptWindowMs,
+        code: 'admin.too_many_attempts',
+      });
+    }
+    const decision = await deps.limiter.consume(rules);
+    if (!decision.allowed) {
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      throw new AppError(
+        'admin.too_many_attempts',
+        `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+        undefined,
+        seconds,
+      );
+    }
+  }
+
+  function parseCredentials(input: { username: string; password: string }) {
+    const username = usernameSchema.safeParse(input.username);
+    const password = passwordSchema.safeParse(input.password);
+    const issues = [
+      ...(username.success ? [] : [{ path: 'username', message: username.error.issues[0]?.message ?? 'invalid' }]),
+      ...(password.success ? [] : [{ path: 'password', message: password.error.issues[0]?.message ?? 'invalid' }]),
+    ];
+    if (!username.success || !password.success) {
+      throw new AppError('request.invalid', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), {
+        issues,
+      });
+    }
+    return { username: username.data, password: password.data };
+  }
+
+  async function startSession(adminId: string, username: string): Promise<NewSession> {
+    const token = randomBytes(32).toString('base64url');
+    const now = clock.now();
+    const expiresAt = now + options.absoluteMs;
+    await sessionQueries.insertAdminSession(db, {
+      id: newId('ses'),
+      admin_id: adminId,
+      token_hash: sha256(token),
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+    });
+    // Sign-in is rare: a good moment to sweep sessions that ended, so the table stays small.
+    await sessionQueries.deleteExpiredAdminSessions(db, now, options.idleMs);
+    return {
+      token,
+      session: { username, csrfToken: csrfTokenOf(token), expiresAt: new Date(expiresAt).toISOString() },
+    };
+  }
+
+  async function newAdminRow(username: string, password: string) {
+    const now = clock.now();
+    return {
+      id: newId('adm'),
+      username,
+      password_hash: await hashPassword(password),
+      created_at: now,
+      updated_at: now,
+    };
+  }
+
+  return {
+    options,
+
+    async setupRequired(): Promise<boolean> {
+      return !(await anyAdminExists(db));
+    },
+
+    /**
+     * While no admin exists, returns a fresh one-time setup token (stored hashed, so any instance
+     * on the same database accepts it); undefined once an admin exists.
+     */
+    async issueSetupToken(): Promise<string | undefined> {
+      if (await anyAdminExists(db)) return undefined;
+      const token = randomBytes(24).toString('base64url');
+      const now = clock.now();
+      await insertAdminSetupToken(db, {
+        token_hash: sha256(token),
+        created_at: now,
+        expires_at: now + options.setupTokenMs,
+      });
+      return token;
+    },
+
+    /** First-run setup from the console: the setup token buys exactly one admin, then a session. */
+    async completeSetup(input: { setupToken: string; username: string; password: string; ip: string }) {
+      await limitAttempts('setup', undefined, input.ip);
+      const { username, password } = parseCredentials(input);
+      const row = await newAdminRow(username, password);
+      await db.transaction().execute(async (trx) => {
+        if (await anyAdminExists(trx)) {
+          throw new AppError('admin.already_set_up', 'An admin already exists. Sign in instead.');
+        }
+        const valid = await deleteAllAdminSetupTokens(trx, clock.now());
+        const wanted = sha256(input.setupToken.trim());
+        // Thrown inside the transaction, so the tokens are not consumed by a wrong guess.
+        if (!valid.some((hash) => timingSafeEqual(Buffer.from(hash), Buffer.from(wanted)))) {
+          throw new AppError(
+            'admin.setup_token_invalid',
+            'This setup token is wrong or expired. Copy the one printed in the server log.',
+          );
+        }
+        await insertAdmin(trx, row);
+      });
+      return startSession(row.id, row.username);
+    },
+
+    /** `passline admins create`: whoever can run the CLI against the database is trusted. */
+    async createAdmin(input: { username: string; password: string }): Promise<{ id: string; username: string }> {
+      const { username, password } = parseCredentials(input);
+      const row = await newAdminRow(username, password);
+      await db.transaction().execute(async (trx) => {
+        if (await findAdminByUsername(trx, username)) {
+          throw new AppError('admin.username_taken', `An admin named "${username}" already exists.`);
+        }
+        await insertAdmin(trx, row);
+        await deleteAllAdminSetupTokens(trx, clock.now());
+      });
+      return { id: row.id, username: row.username };
+    },
+
+    async signIn(input: { username: string; password: string; ip: string }): Promise<NewSession> {
+      const username = input.username.trim().toLowerCase().slice(0, 64);
+      await limitAttempts('sign-in', username, input.ip);
+      const admin = await findAdminByUsername(db, username);
+      const matches = await verifyPassword(input.password, admin?.password_hash ?? (await decoyPasswordHash()));
+      if (!admin || !matches) throw new AppError('admin.invalid_credentials', 'The username or password is wrong.');
+      return startSession(admin.id, admin.username);
+    },
+
+    /** The admin behind a session cookie, or undefined when the session is unknown or over. */
+    async authenticate(token: string): Promise<AuthenticatedAdmin | undefined> {
+      const row = await sessionQueries.findAdminSessionByTokenHash(db, sha256(token));
+      if (!row) return undefined;
+      const now = clock.now();
+      if (row.expires_at <= now || row.last_seen_at <= now - options.idleMs) {
+        await sessionQueries.deleteAdminSessionById(db, row.id);
+        return undefined;
+      }
+      // Idle expiry needs "last seen" only to the minute; writing it on every request would not pay.
+      if (now - row.last_seen_at >= 60_000) await sessionQueries.updateAdminSessionLastSeen(db, row.id, now);
+      return {
+        sessionId: row.id,
+        adminId: row.admin_id,
+        username: row.username,
+        csrfToken: csrfTokenOf(token),
+        expiresAt: row.expires_at,
+      };
+    },
+
+    csrfMatches(admin: AuthenticatedAdmin, header: string | undefined): boolean {
+      if (!header) return false;
+      const expected = Buffer.from(admin.csrfToken);
+      const actual = Buffer.from(header);
+      return expected.length === actual.length && timingSafeEqual(expected, actual);
+    },
+
+    view(admin: AuthenticatedAdmin): AdminSessionView {
+      return {
+        username: admin.username,
+        csrfToken: admin.csrfToken,
+        expiresAt: new Date(admin.expiresAt).toISOString(),
+      };
+    },
+
+    async signOut(admin: AuthenticatedAdmin): Promise<void> {
+      await sessionQueries.deleteAdminSessionById(db, admin.sessionId);
+    },
+  };
+}
