@@ -58,7 +58,9 @@ async function main() {
   mkdirSync(join(root, 'bench/out'), { recursive: true });
   writeFileSync(join(root, 'bench/out/results.json'), JSON.stringify({ machine, rows }, null, 2));
   console.log(JSON.stringify(machine));
-  console.log('| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors | requests | server CPU µs/req | server RSS MB |');
+  console.log(
+    '| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors | requests | server CPU µs/req | server RSS MB |',
+  );
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     console.log(
@@ -89,7 +91,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
     url.pathname = `/${name}`;
     env.PASSLINE_DATABASE_URL = url.href;
     env.PASSLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');
-    dropDatabase = () => withPg(postgresAdminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+    dropDatabase = () =>
+      withPg(postgresAdminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
   }
   // Set-up through the real services: an API key, dev-sms active, codes valid for the whole run.
   const setup = await createPassline(loadConfig({ ...env, LOG_LEVEL: 'warn' }));
@@ -144,13 +147,23 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
           headers,
           setupRequest: (request) => {
             const pair = pairs[cursor++ % pairs.length];
-            return { ...request, path: `/api/verifications/${pair?.id}/check`, body: JSON.stringify({ code: pair?.code }) };
+            return {
+              ...request,
+              path: `/api/verifications/${pair?.id}/check`,
+              body: JSON.stringify({ code: pair?.code }),
+            };
           },
         },
       ],
     });
     rows.push(
-      toRow(engine, `POST /api/verifications/:id/check (${pairs.length} pre-issued codes)`, checkResult, server.child, cpuBefore),
+      toRow(
+        engine,
+        `POST /api/verifications/:id/check (${pairs.length} pre-issued codes)`,
+        checkResult,
+        server.child,
+        cpuBefore,
+      ),
     );
   } finally {
     await stopChild(server.child);
@@ -161,7 +174,11 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
 }
 
 /** The dev outbox is dev-sms's delivery channel: the bench reads the codes there, as a tester would. */
-async function readIssuedCodes(engine: string, env: Record<string, string>, dataDir: string): Promise<Map<string, string>> {
+async function readIssuedCodes(
+  engine: string,
+  env: Record<string, string>,
+  dataDir: string,
+): Promise<Map<string, string>> {
   const passline = await createPassline(loadConfig({ ...env, PASSLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
   try {
     const rows = await passline.storage.db
@@ -182,7 +199,13 @@ function cpuMicros(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-function toRow(engine: string, scenario: string, result: autocannon.Result, child: ChildProcess, cpuBefore: number): Row {
+function toRow(
+  engine: string,
+  scenario: string,
+  result: autocannon.Result,
+  child: ChildProcess,
+  cpuBefore: number,
+): Row {
   return {
     cpuMicrosPerRequest: Math.round((cpuMicros(child.pid) - cpuBefore) / Math.max(1, result.requests.total)),
     engine,

@@ -33,7 +33,7 @@ export class GroupCommitSqliteDialect implements Dialect {
     return new SqliteAdapter();
   }
   readonly #driver: GroupCommitSqliteDriver;
-  constructor(private readonly database: SqliteDatabase) {
+  constructor(database: SqliteDatabase) {
     this.#driver = new GroupCommitSqliteDriver(database);
   }
   createDriver(): Driver {
@@ -67,7 +67,6 @@ class GroupCommitSqliteDriver implements Driver {
   #owner: Handle | undefined;
   #ownerDone: Promise<void> | undefined;
   #releaseOwner: (() => void) | undefined;
-  #savepoints = 0;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -106,7 +105,6 @@ class GroupCommitSqliteDriver implements Driver {
 
   async savepoint(_connection: DatabaseConnection, name: string): Promise<void> {
     this.#db.exec(`savepoint "${name}"`);
-    this.#savepoints++;
   }
 
   async rollbackToSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
@@ -115,7 +113,6 @@ class GroupCommitSqliteDriver implements Driver {
 
   async releaseSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
     this.#db.exec(`release "${name}"`);
-    this.#savepoints--;
   }
 
   async destroy(): Promise<void> {
