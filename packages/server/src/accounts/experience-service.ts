@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../admin/passwords.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { newId } from '../crypto/codes.ts';
 import { AppError } from '../errors.ts';
 import { normalisePhone } from '../phone.ts';

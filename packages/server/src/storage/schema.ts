@@ -86,7 +86,7 @@ export interface RateLimitBucketsTable {
 export interface AdminsTable {
   id: string;
   username: string;
-  /** `scrypt$N$r$p$salt$hash` (see admin/passwords.ts). */
+  /** `scrypt$N$r$p$salt$hash` (see crypto/passwords.ts). */
   password_hash: string;
   created_at: number;
   updated_at: number;
@@ -114,7 +114,7 @@ export interface UsersTable {
   id: string;
   /** E.164; unique. */
   phone: string;
-  /** scrypt, see accounts/passwords.ts; null for accounts that only sign in by code. */
+  /** scrypt, see crypto/passwords.ts; null for accounts that only sign in by code. */
   password_hash: string | null;
   created_at: number;
   updated_at: number;
