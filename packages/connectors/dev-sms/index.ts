@@ -37,7 +37,7 @@ export const devSmsConnector = defineConnector({
   async sendMessage(input, config, context) {
     const text = renderTemplate(findTemplate(config.templates, input.usage).content, input.payload);
     await context.outbox.record({ to: input.to, usage: input.usage, text });
-    context.logger.info({ connector: 'dev-sms', usage: input.usage, text }, 'dev-sms message (not delivered)');
+    context.logger.info({ usage: input.usage, text }, 'dev-sms message (not delivered)');
     return { messageId: null };
   },
 });

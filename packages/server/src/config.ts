@@ -32,6 +32,7 @@ const environmentSchema = z.object({
   PASSLINE_CONNECTORS: z.string().optional(),
   PASSLINE_TRUST_PROXY: booleanFromEnv.default(false),
   PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  PASSLINE_DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
 });
 
 export interface Config {
@@ -40,7 +41,9 @@ export interface Config {
   host: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   dataDir: string;
-  database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize: number };
+  database:
+    | { engine: 'sqlite'; file: string }
+    | { engine: 'postgres'; url: string; poolSize: number; preparedStatements?: boolean };
   redisUrl: string | undefined;
   /** Raw 32-byte key from the environment; undefined means "use or create the key file in dataDir". */
   encryptionKey: Buffer | undefined;
@@ -82,7 +85,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     logLevel: env.LOG_LEVEL,
     dataDir,
     database: env.PASSLINE_DATABASE_URL
-      ? { engine: 'postgres' as const, url: env.PASSLINE_DATABASE_URL, poolSize: env.PASSLINE_DATABASE_POOL_SIZE }
+      ? {
+          engine: 'postgres' as const,
+          url: env.PASSLINE_DATABASE_URL,
+          poolSize: env.PASSLINE_DATABASE_POOL_SIZE,
+          preparedStatements: env.PASSLINE_DATABASE_PREPARED_STATEMENTS,
+        }
       : { engine: 'sqlite' as const, file: resolve(dataDir, 'passline.db') },
     redisUrl: env.PASSLINE_REDIS_URL,
     encryptionKey: env.PASSLINE_ENCRYPTION_KEY ? decodeKey(env.PASSLINE_ENCRYPTION_KEY) : undefined,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqlRateLimiter } from '../src/services/rate-limiter.ts';
 import { migrate, openStorage, type Storage } from '../src/storage/database.ts';
@@ -43,14 +44,16 @@ const verification = (
 
 describeEachEngine('storage', (database) => {
   let storage: Storage;
+  let applied: string[] = [];
   beforeAll(async () => {
     const { config, searchPath } = database();
     storage = openStorage(config.database, searchPath ? { searchPath } : {});
+    applied = await migrate(storage.db);
   });
   afterAll(() => storage.close());
 
   it('applies the migrations once; a second run is a no-op', async () => {
-    expect(await migrate(storage.db)).toEqual(Object.keys(migrations));
+    expect(applied).toEqual(Object.keys(migrations));
     expect(await migrate(storage.db)).toEqual([]);
     expect(storage.capabilities.engine).toBe(database().engine);
   });
@@ -164,6 +167,53 @@ describeEachEngine('storage', (database) => {
       ['burst:ip', 3],
       ['burst:phone', 3],
     ]);
+  });
+
+  it('finds the pending codes to cancel through the partial index, also with a generic (prepared) plan', async () => {
+    const compiled = verifications
+      .cancelOtherPendingVerificationsQuery(storage.db, '+12015550109', 'SignIn', 'v0', 1)
+      .compile();
+    const { sql: text, parameters } = compiled;
+    if (database().engine === 'postgres') {
+      const explained = await storage.db.connection().execute(async (connection) => {
+        await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+        await sql.raw(`prepare plan_check as ${text}`).execute(connection);
+        const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value)}'`);
+        const plan = await sql
+          .raw<{ 'QUERY PLAN': string }>(`explain execute plan_check(${parameters.map(literal).join(', ')})`)
+          .execute(connection);
+        await sql`deallocate plan_check`.execute(connection);
+        await sql`reset plan_cache_mode`.execute(connection);
+        return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      expect(explained).toContain('verifications_pending_by_phone_usage');
+    } else {
+      const plan = await sql
+        .raw<{ detail: string }>(`explain query plan ${text.replaceAll('?', 'null')}`)
+        .execute(storage.db);
+      expect(plan.rows.map((row) => row.detail).join('\n')).toContain('verifications_pending_by_phone_usage');
+    }
+  });
+
+  it('keeps serving a cached prepared statement after the table changes', async () => {
+    // PostgreSQL: a separate one-connection pool holds a named statement while "another instance"
+    // alters the table. SQLite: the driver's statement cache on the one connection.
+    const { config, searchPath } = database();
+    const reader =
+      config.database.engine === 'postgres'
+        ? openStorage({ ...config.database, poolSize: 1 }, searchPath ? { searchPath } : {})
+        : storage;
+    try {
+      const read = () => reader.db.selectFrom('settings').selectAll().where('key', '=', 'ddl').execute();
+      await settings.upsertSetting(reader.db, 'ddl', '1', 1);
+      for (let round = 0; round < 6; round++) expect(await read()).toHaveLength(1);
+      await sql`alter table settings add column note text`.execute(storage.db);
+      await storage.sync();
+      expect((await read())[0]).toMatchObject({ key: 'ddl', note: null });
+    } finally {
+      await sql`alter table settings drop column note`.execute(storage.db);
+      if (reader !== storage) await reader.close();
+    }
   });
 
   it('upserts settings', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { newId } from '../crypto/codes.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
 import { normalisePhone } from '../phone.ts';
 import type { Clock } from '../services/clock.ts';

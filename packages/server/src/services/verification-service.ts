@@ -215,18 +215,15 @@ export function createVerificationService(deps: VerificationServiceDeps) {
      */
     async check(id: string, code: string): Promise<{ id: string; status: 'approved' }> {
       const now = clock.now();
-      const row = await verificationQueries.findVerificationById(db, id);
-      if (!row) throw new AppError('verification.not_found', 'No verification with this id.');
-      if (row.status === 'pending' && row.expires_at <= now) {
-        await verificationQueries.settlePendingVerification(db, id, 'expired', now);
-        throw new AppError('verification.expired', 'This code has expired; request a new one.');
-      }
-      if (row.status !== 'pending') throw notCheckable(row, now);
-
+      // Reserve first: on the common path (a pending, unexpired code) that is the only read needed.
       const slot = await verificationQueries.reserveVerificationAttempt(db, id, now);
       if (!slot) {
-        const current = await verificationQueries.findVerificationById(db, id);
-        throw notCheckable(current ?? row, now);
+        const row = await verificationQueries.findVerificationById(db, id);
+        if (!row) throw new AppError('verification.not_found', 'No verification with this id.');
+        if (row.status === 'pending' && row.expires_at <= now) {
+          await verificationQueries.settlePendingVerification(db, id, 'expired', now);
+        }
+        throw notCheckable(row, now);
       }
       if (codeMatches(keys.codeKey, id, code, slot.code_hash)) {
         if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {

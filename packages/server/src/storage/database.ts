@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import { type Capabilities, capabilitiesOf } from './capabilities.ts';
 import { migrations } from './migrations/index.ts';
+import { preparedStatementPool } from './postgres-prepared.ts';
 import type { Database } from './schema.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 
@@ -57,7 +58,11 @@ export function openStorage(database: Config['database'], options: { searchPath?
     types: pgTypes,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Named prepared statements unless turned off (PgBouncer in transaction mode cannot keep them).
+  const dialect = new PostgresDialect({
+    pool: database.preparedStatements === false ? pool : preparedStatementPool(pool),
+  });
+  const db = new Kysely<Database>({ dialect });
   const url = new URL(database.url);
   return {
     db,

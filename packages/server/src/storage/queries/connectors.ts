@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { ConnectorsTable, Database } from '../schema.ts';
 
 export type ConnectorRow = Selectable<ConnectorsTable>;
@@ -11,7 +11,13 @@ export async function findActiveConnector(
   db: Kysely<Database>,
   type: ConnectorRow['type'],
 ): Promise<ConnectorRow | undefined> {
-  return db.selectFrom('connectors').selectAll().where('type', '=', type).where('active', '=', 1).executeTakeFirst();
+  // The literal matches the partial unique index `where active = 1` in every plan.
+  return db
+    .selectFrom('connectors')
+    .selectAll()
+    .where('type', '=', type)
+    .where('active', '=', sql.lit(1))
+    .executeTakeFirst();
 }
 
 export async function listConnectors(db: Kysely<Database>): Promise<ConnectorRow[]> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, VerificationStatus, VerificationsTable } from '../schema.ts';
 
 export type VerificationRow = Selectable<VerificationsTable>;
@@ -47,6 +47,27 @@ export async function settlePendingVerification(
   return result.numUpdatedRows > 0n;
 }
 
+/** The statement behind cancelOtherPendingVerifications, exposed so a test can check its plan. */
+export function cancelOtherPendingVerificationsQuery(
+  db: Kysely<Database>,
+  phone: string,
+  usage: string,
+  keepId: string,
+  now: number,
+) {
+  return (
+    db
+      .updateTable('verifications')
+      .set({ status: 'cancelled', updated_at: now })
+      .where('phone', '=', phone)
+      .where('usage', '=', usage)
+      // A literal, not a parameter: it must match the partial index's predicate in every plan,
+      // including PostgreSQL's generic plans for prepared statements.
+      .where('status', '=', sql.lit('pending'))
+      .where('id', '!=', keepId)
+  );
+}
+
 /** Cancels the other pending codes for the same number and usage once a new one was delivered. */
 export async function cancelOtherPendingVerifications(
   db: Kysely<Database>,
@@ -55,13 +76,6 @@ export async function cancelOtherPendingVerifications(
   keepId: string,
   now: number,
 ): Promise<number> {
-  const result = await db
-    .updateTable('verifications')
-    .set({ status: 'cancelled', updated_at: now })
-    .where('phone', '=', phone)
-    .where('usage', '=', usage)
-    .where('status', '=', 'pending')
-    .where('id', '!=', keepId)
-    .executeTakeFirst();
+  const result = await cancelOtherPendingVerificationsQuery(db, phone, usage, keepId, now).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
