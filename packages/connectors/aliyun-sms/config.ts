@@ -23,24 +23,48 @@ const templateCodeSchema = z
 export type TemplateCode = z.infer<typeof templateCodeSchema>;
 
 export const configSchema = z.strictObject({
-  accessKeyId: z.string().trim().min(1).describe('AccessKey ID of a RAM user allowed to send SMS.'),
-  accessKeySecret: secret(z.string().trim().min(1).describe('AccessKey secret of that RAM user.')),
-  signName: z.string().trim().min(1).max(64).describe('The approved signature name, exactly as in the console.'),
-  templates: templatesSchema({ templateCode: templateCodeSchema }).describe(
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${code} is Aliyun's template variable syntax.
-    'One template per usage. The template approved at Aliyun must use the variable ${code}.',
-  ),
+  accessKeyId: z
+    .string()
+    .trim()
+    .min(1)
+    .describe('AccessKey ID of a RAM user allowed to send SMS.')
+    .meta({ title: 'AccessKey ID' }),
+  accessKeySecret: secret(z.string().trim().min(1).describe('AccessKey secret of that RAM user.')).meta({
+    title: 'AccessKey secret',
+  }),
+  signName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .describe('The approved signature name, exactly as in the console.')
+    .meta({ title: 'Sign name' }),
+  templates: templatesSchema({ templateCode: templateCodeSchema })
+    .describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${code} is Aliyun's template variable syntax.
+      'One template per usage. The template approved at Aliyun must use the variable ${code}.',
+    )
+    .meta({ title: 'Templates' }),
   endpoint: z
     .url({ protocol: /^https?$/ })
     .default(defaultEndpoint)
     .describe(
       `Base URL of the API. ${internationalEndpoint} for the international site; a simulator or proxy otherwise.`,
-    ),
-  timeoutMs: z.number().int().min(1000).max(60_000).default(10_000).describe('How long to wait for Aliyun, in ms.'),
+    )
+    .meta({ title: 'Endpoint' }),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(60_000)
+    .default(10_000)
+    .describe('How long to wait for Aliyun, in ms.')
+    .meta({ title: 'Timeout (ms)' }),
   signatureVersion: z
     .enum(['v1', 'acs3'])
     .default('acs3')
-    .describe('acs3 (ACS3-HMAC-SHA256, current) or v1 (HMAC-SHA1 RPC signature, for older gateways and proxies).'),
+    .describe('acs3 (ACS3-HMAC-SHA256, current) or v1 (HMAC-SHA1 RPC signature, for older gateways and proxies).')
+    .meta({ title: 'Signature version' }),
 });
 
 export type AliyunSmsConfig = z.output<typeof configSchema>;

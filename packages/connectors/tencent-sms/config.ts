@@ -32,24 +32,30 @@ export const configSchema = z.strictObject({
     .string()
     .trim()
     .min(1)
-    .describe('SecretId of a Tencent Cloud API key (CAM console > API keys), e.g. AKID...'),
-  accessKeySecret: secret(z.string().trim().min(1).describe('SecretKey of the same API key.')),
+    .describe('SecretId of a Tencent Cloud API key (CAM console > API keys), e.g. AKID...')
+    .meta({ title: 'SecretId' }),
+  accessKeySecret: secret(z.string().trim().min(1).describe('SecretKey of the same API key.')).meta({
+    title: 'SecretKey',
+  }),
   sdkAppId: z
     .string()
     .trim()
     .regex(/^\d+$/, 'the SdkAppId is the numeric application ID from the SMS console, e.g. 1400006666')
-    .describe('SMS application SdkAppId (SMS console > Application management), e.g. 1400006666.'),
+    .describe('SMS application SdkAppId (SMS console > Application management), e.g. 1400006666.')
+    .meta({ title: 'SmsSdkAppId' }),
   signName: z
     .string()
     .trim()
     .min(1)
-    .describe('Approved SMS signature (sign name) content, exactly as approved in the SMS console.'),
+    .describe('Approved SMS signature (sign name) content, exactly as approved in the SMS console.')
+    .meta({ title: 'Sign name' }),
   region: z
     .string()
     .trim()
     .regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'a region is a Tencent Cloud region id such as ap-guangzhou')
     .default(defaultRegion)
-    .describe('Tencent Cloud region sent as X-TC-Region. Default ap-guangzhou.'),
+    .describe('Tencent Cloud region sent as X-TC-Region. Default ap-guangzhou.')
+    .meta({ title: 'Region' }),
   templates: templatesSchema({
     templateCode: z
       .string()
@@ -57,12 +63,22 @@ export const configSchema = z.strictObject({
       .regex(/^\d+$/, 'the template code is the numeric template ID from the SMS console, e.g. "1110"')
       .describe('Numeric ID of an approved body template.'),
     params: params.optional(),
-  }).describe('One approved template per usage.'),
+  })
+    .describe('One approved template per usage.')
+    .meta({ title: 'Templates' }),
   endpoint: z
     .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL' })
     .optional()
-    .describe(`Base URL of the Tencent Cloud API. Default ${defaultEndpoint}.`),
-  timeoutMs: z.number().int().min(1000).max(60_000).optional().describe('Request deadline in ms. Default 10000.'),
+    .describe(`Base URL of the Tencent Cloud API. Default ${defaultEndpoint}.`)
+    .meta({ title: 'Endpoint' }),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(60_000)
+    .optional()
+    .describe('Request deadline in ms. Default 10000.')
+    .meta({ title: 'Timeout (ms)' }),
 });
 
 export type TencentSmsConfig = z.output<typeof configSchema>;

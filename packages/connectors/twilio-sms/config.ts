@@ -25,10 +25,11 @@ export const configSchema = z
         /^AC[0-9a-fA-F]{32}$/,
         'the Account SID is "AC" followed by 32 hexadecimal characters (Console > Account info)',
       )
-      .describe('Account SID from the Twilio Console (Account info), e.g. AC0123456789abcdef0123456789abcdef.'),
+      .describe('Account SID from the Twilio Console (Account info), e.g. AC0123456789abcdef0123456789abcdef.')
+      .meta({ title: 'Account SID' }),
     authToken: secret(
       z.string().trim().min(1, 'the Auth Token is required').describe('Auth Token of the same account (Account info).'),
-    ),
+    ).meta({ title: 'Auth Token' }),
     fromMessagingServiceSID: z
       .string()
       .trim()
@@ -37,7 +38,8 @@ export const configSchema = z
         'the Messaging Service SID is "MG" followed by 32 hexadecimal characters (Messaging > Services)',
       )
       .optional()
-      .describe('Messaging Service SID (MG...) that picks the sender. Set this or "from", not both.'),
+      .describe('Messaging Service SID (MG...) that picks the sender. Set this or "from", not both.')
+      .meta({ title: 'Messaging Service SID' }),
     from: z
       .string()
       .trim()
@@ -48,7 +50,8 @@ export const configSchema = z
       .optional()
       .describe(
         'Sender: a Twilio number in E.164 form or an alphanumeric sender ID. Set this or the Messaging Service SID.',
-      ),
+      )
+      .meta({ title: 'From (number or sender ID)' }),
     templates: templatesSchema(
       {
         content: z
@@ -58,12 +61,22 @@ export const configSchema = z
           .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
       },
       { textOf: (template) => template.content },
-    ).describe('One message text per usage.'),
+    )
+      .describe('One message text per usage.')
+      .meta({ title: 'Templates' }),
     endpoint: z
       .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL' })
       .optional()
-      .describe(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`),
-    timeoutMs: z.number().int().min(1000).max(60_000).optional().describe('Request deadline in ms. Default 10000.'),
+      .describe(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`)
+      .meta({ title: 'Endpoint' }),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(60_000)
+      .optional()
+      .describe('Request deadline in ms. Default 10000.')
+      .meta({ title: 'Timeout (ms)' }),
   })
   .superRefine((config, context) => {
     const senders = [config.fromMessagingServiceSID, config.from].filter((value) => value !== undefined).length;

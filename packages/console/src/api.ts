@@ -94,6 +94,7 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   default?: unknown;
   description?: string;
+  title?: string;
   writeOnly?: boolean;
   minimum?: number;
   maximum?: number;

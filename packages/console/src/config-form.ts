@@ -45,7 +45,8 @@ export function fieldsOf(factory: Factory): Field[] {
     const example = template[name] ?? schema.default;
     return {
       name,
-      label: labelFor(name),
+      // The schema's title when the connector gives one ("SecretId"), else a readable field name.
+      label: typeof schema.title === 'string' ? schema.title : labelFor(name),
       kind,
       schema,
       required: required.has(name) && schema.default === undefined,

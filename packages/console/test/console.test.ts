@@ -135,7 +135,7 @@ describeInChromium('admin console', () => {
     await page.getByRole('button', { name: 'Show Auth Token' }).click();
     await eventually(() => secret.getAttribute('type')).toBe('text');
     await page.getByRole('button', { name: 'Hide Auth Token' }).click();
-    await page.getByLabel('From', { exact: true }).fill('+15005550006');
+    await page.getByLabel('From (number or sender ID)', { exact: true }).fill('+15005550006');
     await page.getByLabel('Endpoint').fill(simulator.url);
 
     const edited = JSON.parse(await templatesText()) as Array<{ usageType: string; content: string }>;
@@ -188,11 +188,11 @@ describeInChromium('admin console', () => {
       .click();
     await heading('Change connector: Aliyun SMS').waitFor();
     const { accessKeyId, accessKeySecret } = simulator.credentials.aliyun;
-    await page.getByLabel('Access Key Id').fill(accessKeyId);
-    await page.getByLabel(/^Access Key Secret/).fill(accessKeySecret);
-    await page.getByLabel('Sign Name').fill('Passline');
+    await page.getByLabel('AccessKey ID').fill(accessKeyId);
+    await page.getByLabel(/^AccessKey secret/).fill(accessKeySecret);
+    await page.getByLabel('Sign name').fill('Passline');
     await page.getByLabel('Endpoint').fill(simulator.url);
-    await eventually(() => page.getByLabel('Signature Version').inputValue()).toBe('acs3');
+    await eventually(() => page.getByLabel('Signature version').inputValue()).toBe('acs3');
     await page.getByRole('button', { name: 'Save and done' }).click();
     await heading('Aliyun SMS').waitFor();
 
