@@ -1,4 +1,5 @@
 export { z } from 'zod';
+export * from './config-fields.ts';
 export * from './connector.ts';
 export * from './connector-error.ts';
 export * from './http.ts';

@@ -258,12 +258,21 @@ describe('aliyun-sms response handling', () => {
 describe('aliyun-sms config', () => {
   const base = { accessKeyId: 'id', accessKeySecret: 'secret', signName: 'Passline', templates };
 
-  it('defaults to the production endpoint, ACS3 signatures and a 10 s timeout', () => {
-    expect(parseConnectorConfig(aliyunSmsConnector, base)).toMatchObject({
-      endpoint: 'https://dysmsapi.aliyuncs.com',
-      signatureVersion: 'acs3',
-      timeoutMs: 10_000,
-    });
+  it('sends to the production endpoint with ACS3 signatures by default', async () => {
+    const config = parseConnectorConfig(aliyunSmsConnector, base);
+    expect(config).toMatchObject({ signatureVersion: 'acs3' });
+    let requested: { url: string; init: RequestInit | undefined } | undefined;
+    const capture: typeof fetch = async (url, init) => {
+      requested = { url: String(url), init };
+      return new Response(JSON.stringify({ Code: 'OK', BizId: 'biz-1', RequestId: 'r-1' }), { status: 200 });
+    };
+    await aliyunSmsConnector.sendMessage(
+      { to: '+8613800138000', usage: 'SignIn', payload: { code: '123456' } },
+      config,
+      { ...context, fetch: capture },
+    );
+    expect(new URL(requested?.url ?? '').origin).toBe('https://dysmsapi.aliyuncs.com');
+    expect((requested?.init?.headers as Record<string, string>)['x-acs-action']).toBe('SendSms');
   });
 
   it('offers a config template that parses once the placeholders are kept', () => {

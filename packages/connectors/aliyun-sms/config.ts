@@ -1,4 +1,4 @@
-import { secret, templatesSchema, z } from '@passline/connector-kit';
+import { endpointField, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
 
 export const defaultEndpoint = 'https://dysmsapi.aliyuncs.com';
 export const internationalEndpoint = 'https://dysmsapi.ap-southeast-1.aliyuncs.com';
@@ -45,21 +45,10 @@ export const configSchema = z.strictObject({
       'One template per usage. The template approved at Aliyun must use the variable ${code}.',
     )
     .meta({ title: 'Templates' }),
-  endpoint: z
-    .url({ protocol: /^https?$/ })
-    .default(defaultEndpoint)
-    .describe(
-      `Base URL of the API. ${internationalEndpoint} for the international site; a simulator or proxy otherwise.`,
-    )
-    .meta({ title: 'Endpoint' }),
-  timeoutMs: z
-    .number()
-    .int()
-    .min(1000)
-    .max(60_000)
-    .default(10_000)
-    .describe('How long to wait for Aliyun, in ms.')
-    .meta({ title: 'Timeout (ms)' }),
+  endpoint: endpointField(
+    `Base URL of the API. Default ${defaultEndpoint}; ${internationalEndpoint} for the international site; a simulator or proxy otherwise.`,
+  ),
+  timeoutMs: timeoutField(),
   signatureVersion: z
     .enum(['v1', 'acs3'])
     .default('acs3')

@@ -1,5 +1,11 @@
-import { defineConnector, findTemplate, readReadme, requestProvider } from '@passline/connector-kit';
-import { configSchema, configTemplate } from './config.ts';
+import {
+  defaultProviderTimeoutMs,
+  defineConnector,
+  findTemplate,
+  readReadme,
+  requestProvider,
+} from '@passline/connector-kit';
+import { configSchema, configTemplate, defaultEndpoint } from './config.ts';
 import { aliyunError, asBody } from './errors.ts';
 import { logo } from './logo.ts';
 import { aliyunRecipient, templateCodeFor } from './phone.ts';
@@ -24,7 +30,7 @@ export const aliyunSmsConnector = defineConnector({
     const template = findTemplate(config.templates, input.usage);
     const recipient = aliyunRecipient(input.to);
     const request = buildSendSmsRequest({
-      endpoint: config.endpoint,
+      endpoint: config.endpoint ?? defaultEndpoint,
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       signatureVersion: config.signatureVersion,
@@ -38,7 +44,7 @@ export const aliyunSmsConnector = defineConnector({
     });
     const response = await requestProvider(
       context.fetch,
-      { ...request, timeoutMs: config.timeoutMs, providerName: 'Aliyun SMS' },
+      { ...request, timeoutMs: config.timeoutMs ?? defaultProviderTimeoutMs, providerName: 'Aliyun SMS' },
       context.signal,
     );
     const body = asBody(response.json);

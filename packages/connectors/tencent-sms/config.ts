@@ -1,8 +1,8 @@
-import { secret, templatesSchema, z } from '@passline/connector-kit';
+import { endpointField, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
 
 export const defaultEndpoint = 'https://sms.tencentcloudapi.com';
 export const defaultRegion = 'ap-guangzhou';
-export const defaultTimeoutMs = 10_000;
+export { defaultProviderTimeoutMs as defaultTimeoutMs } from '@passline/connector-kit';
 
 /**
  * Payload variables a template parameter may name: `code` always, `expiresInMinutes` when the
@@ -66,19 +66,8 @@ export const configSchema = z.strictObject({
   })
     .describe('One approved template per usage.')
     .meta({ title: 'Templates' }),
-  endpoint: z
-    .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL' })
-    .optional()
-    .describe(`Base URL of the Tencent Cloud API. Default ${defaultEndpoint}.`)
-    .meta({ title: 'Endpoint' }),
-  timeoutMs: z
-    .number()
-    .int()
-    .min(1000)
-    .max(60_000)
-    .optional()
-    .describe('Request deadline in ms. Default 10000.')
-    .meta({ title: 'Timeout (ms)' }),
+  endpoint: endpointField(`Base URL of the Tencent Cloud API. Default ${defaultEndpoint}.`),
+  timeoutMs: timeoutField(),
 });
 
 export type TencentSmsConfig = z.output<typeof configSchema>;

@@ -1,7 +1,7 @@
-import { secret, templatesSchema, z } from '@passline/connector-kit';
+import { endpointField, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
 
 export const defaultEndpoint = 'https://api.twilio.com';
-export const defaultTimeoutMs = 10_000;
+export { defaultProviderTimeoutMs as defaultTimeoutMs } from '@passline/connector-kit';
 /** Twilio refuses a Body longer than this (error 21617). */
 export const maxBodyLength = 1600;
 
@@ -64,19 +64,8 @@ export const configSchema = z
     )
       .describe('One message text per usage.')
       .meta({ title: 'Templates' }),
-    endpoint: z
-      .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL' })
-      .optional()
-      .describe(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`)
-      .meta({ title: 'Endpoint' }),
-    timeoutMs: z
-      .number()
-      .int()
-      .min(1000)
-      .max(60_000)
-      .optional()
-      .describe('Request deadline in ms. Default 10000.')
-      .meta({ title: 'Timeout (ms)' }),
+    endpoint: endpointField(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`),
+    timeoutMs: timeoutField(),
   })
   .superRefine((config, context) => {
     const senders = [config.fromMessagingServiceSID, config.from].filter((value) => value !== undefined).length;
