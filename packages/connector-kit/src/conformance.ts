@@ -124,6 +124,16 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
   });
 }
 
+/** Awaits a send that must fail, and returns its ConnectorError (failing the test otherwise). */
+export async function expectConnectorError(promise: Promise<unknown>): Promise<ConnectorError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConnectorError);
+  return error as ConnectorError;
+}
+
 function catchError(run: () => unknown): unknown {
   try {
     run();

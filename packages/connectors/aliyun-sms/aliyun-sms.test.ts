@@ -272,7 +272,7 @@ describe('aliyun-sms config', () => {
       { ...context, fetch: capture },
     );
     expect(new URL(requested?.url ?? '').origin).toBe('https://dysmsapi.aliyuncs.com');
-    expect((requested?.init?.headers as Record<string, string>)['x-acs-action']).toBe('SendSms');
+    expect(new Headers(requested?.init?.headers).get('x-acs-action')).toBe('SendSms');
   });
 
   it('offers a config template that parses once the placeholders are kept', () => {

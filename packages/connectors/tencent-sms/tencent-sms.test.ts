@@ -1,12 +1,17 @@
 import {
   type ConnectorContext,
-  ConnectorError,
+  type ConnectorError,
   parseConnectorConfig,
   requiredUsageTypes,
 } from '@passline/connector-kit';
-import { type ConformanceHarness, describeConnectorConformance } from '@passline/connector-kit/conformance';
+import {
+  type ConformanceHarness,
+  describeConnectorConformance,
+  expectConnectorError,
+} from '@passline/connector-kit/conformance';
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useProviderSimulator } from '@passline/provider-simulator/testing';
+import { describe, expect, it } from 'vitest';
 import { tencentSmsConnector } from './index.ts';
 
 const context: ConnectorContext = {
@@ -35,24 +40,8 @@ function rawConfig(simulator: ProviderSimulator, overrides: Record<string, unkno
   };
 }
 
-async function sendError(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe('tencent-sms against the provider simulator', () => {
-  let simulator: ProviderSimulator;
-  beforeAll(async () => {
-    simulator = await startProviderSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await simulator.close();
-  });
-  beforeEach(() => simulator.reset());
+  const simulator = useProviderSimulator();
 
   const send = (usage: string, payload: { code: string } & Record<string, string>, overrides = {}) =>
     tencentSmsConnector.sendMessage(
@@ -93,7 +82,7 @@ describe('tencent-sms against the provider simulator', () => {
   });
 
   it('reports a variable the payload lacks as invalid_config without sending', async () => {
-    const error = await sendError(send('Register', { code: '123456' }));
+    const error = await expectConnectorError(send('Register', { code: '123456' }));
     expect(error.kind).toBe('invalid_config');
     expect(error.message).toContain('expiresInMinutes');
     expect(simulator.messages()).toHaveLength(0);
@@ -101,7 +90,7 @@ describe('tencent-sms against the provider simulator', () => {
 
   it('maps a per-number rate limit to rate_limited', async () => {
     simulator.failNext('tencent', 'rate_limited');
-    const error = await sendError(send('SignIn', { code: '123456' }));
+    const error = await expectConnectorError(send('SignIn', { code: '123456' }));
     expect(error).toMatchObject({
       kind: 'rate_limited',
       providerCode: 'LimitExceeded.PhoneNumberDailyLimit',
@@ -113,7 +102,7 @@ describe('tencent-sms against the provider simulator', () => {
 
   it('maps an invalid number to invalid_recipient', async () => {
     simulator.failNext('tencent', 'invalid_number');
-    const error = await sendError(send('SignIn', { code: '123456' }));
+    const error = await expectConnectorError(send('SignIn', { code: '123456' }));
     expect(error).toMatchObject({
       kind: 'invalid_recipient',
       providerCode: 'InvalidParameterValue.IncorrectPhoneNumber',
@@ -123,7 +112,7 @@ describe('tencent-sms against the provider simulator', () => {
 
   it('maps an unapproved template to invalid_config naming the template', async () => {
     simulator.failNext('tencent', 'rejected');
-    const error = await sendError(send('SignIn', { code: '123456' }));
+    const error = await expectConnectorError(send('SignIn', { code: '123456' }));
     expect(error).toMatchObject({
       kind: 'invalid_config',
       providerCode: 'FailedOperation.TemplateIncorrectOrUnapproved',
@@ -133,18 +122,18 @@ describe('tencent-sms against the provider simulator', () => {
 
   it('maps a server error to provider_unavailable', async () => {
     simulator.failNext('tencent', 'server_error');
-    const error = await sendError(send('SignIn', { code: '123456' }));
+    const error = await expectConnectorError(send('SignIn', { code: '123456' }));
     expect(error).toMatchObject({ kind: 'provider_unavailable', httpStatus: 500 });
   });
 
   it('reports a provider that does not answer as timeout', async () => {
     simulator.failNext('tencent', 'hang');
-    const error = await sendError(send('SignIn', { code: '123456' }, { timeoutMs: 1000 }));
+    const error = await expectConnectorError(send('SignIn', { code: '123456' }, { timeoutMs: 1000 }));
     expect(error.kind).toBe('timeout');
   });
 
   it('reports a wrong SecretKey as invalid_config (AuthFailure.SignatureFailure)', async () => {
-    const error = await sendError(send('SignIn', { code: '123456' }, { accessKeySecret: 'not-the-secret' }));
+    const error = await expectConnectorError(send('SignIn', { code: '123456' }, { accessKeySecret: 'not-the-secret' }));
     expect(error).toMatchObject({
       kind: 'invalid_config',
       providerCode: 'AuthFailure.SignatureFailure',
@@ -154,9 +143,11 @@ describe('tencent-sms against the provider simulator', () => {
   });
 
   it('reports an unknown SecretId and a foreign SdkAppId as invalid_config', async () => {
-    const unknownId = await sendError(send('SignIn', { code: '123456' }, { accessKeyId: 'AKIDsomeoneelse' }));
+    const unknownId = await expectConnectorError(
+      send('SignIn', { code: '123456' }, { accessKeyId: 'AKIDsomeoneelse' }),
+    );
     expect(unknownId).toMatchObject({ kind: 'invalid_config', providerCode: 'AuthFailure.SecretIdNotFound' });
-    const foreignApp = await sendError(send('SignIn', { code: '123456' }, { sdkAppId: '1400999999' }));
+    const foreignApp = await expectConnectorError(send('SignIn', { code: '123456' }, { sdkAppId: '1400999999' }));
     expect(foreignApp).toMatchObject({
       kind: 'invalid_config',
       providerCode: 'UnauthorizedOperation.SmsSdkAppIdVerifyFail',

@@ -1,12 +1,17 @@
 import {
   type ConnectorContext,
-  ConnectorError,
+  type ConnectorError,
   parseConnectorConfig,
   requiredUsageTypes,
 } from '@passline/connector-kit';
-import { type ConformanceHarness, describeConnectorConformance } from '@passline/connector-kit/conformance';
+import {
+  type ConformanceHarness,
+  describeConnectorConformance,
+  expectConnectorError,
+} from '@passline/connector-kit/conformance';
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useProviderSimulator } from '@passline/provider-simulator/testing';
+import { describe, expect, it } from 'vitest';
 import { twilioSmsConnector } from './index.ts';
 
 const context: ConnectorContext = {
@@ -35,24 +40,8 @@ function rawConfig(simulator: ProviderSimulator, overrides: Record<string, unkno
   };
 }
 
-async function sendError(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe('twilio-sms against the provider simulator', () => {
-  let simulator: ProviderSimulator;
-  beforeAll(async () => {
-    simulator = await startProviderSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await simulator.close();
-  });
-  beforeEach(() => simulator.reset());
+  const simulator = useProviderSimulator();
 
   const to = '+14155550123';
   const send = (
@@ -101,14 +90,14 @@ describe('twilio-sms against the provider simulator', () => {
   });
 
   it('keeps a path prefix of the endpoint', async () => {
-    const error = await sendError(send('SignIn', undefined, { endpoint: `${simulator.url}/proxy` }));
+    const error = await expectConnectorError(send('SignIn', undefined, { endpoint: `${simulator.url}/proxy` }));
     // The simulator serves Twilio only at the root, so the prefixed path reaching it proves it was kept.
     expect(error).toMatchObject({ kind: 'provider_unavailable', httpStatus: 404 });
   });
 
   it('maps rate limiting (20429) to rate_limited with the request id', async () => {
     simulator.failNext('twilio', 'rate_limited');
-    const error = await sendError(send('SignIn'));
+    const error = await expectConnectorError(send('SignIn'));
     expect(error).toMatchObject({
       kind: 'rate_limited',
       providerCode: '20429',
@@ -121,7 +110,7 @@ describe('twilio-sms against the provider simulator', () => {
 
   it('maps an invalid number (21211) to invalid_recipient', async () => {
     simulator.failNext('twilio', 'invalid_number');
-    const error = await sendError(send('SignIn'));
+    const error = await expectConnectorError(send('SignIn'));
     expect(error).toMatchObject({ kind: 'invalid_recipient', providerCode: '21211', httpStatus: 400 });
     expect(error.message).toContain(to);
     expect(error.message).toContain('https://www.twilio.com/docs/errors/21211');
@@ -129,7 +118,7 @@ describe('twilio-sms against the provider simulator', () => {
 
   it('maps an unsubscribed recipient (21610) to provider_rejected explaining STOP', async () => {
     simulator.failNext('twilio', 'rejected');
-    const error = await sendError(send('SignIn'));
+    const error = await expectConnectorError(send('SignIn'));
     expect(error).toMatchObject({ kind: 'provider_rejected', providerCode: '21610' });
     expect(error.message).toContain('STOP');
     expect(error.providerRequestId).toBeTruthy();
@@ -137,30 +126,32 @@ describe('twilio-sms against the provider simulator', () => {
 
   it('maps a server error (20500) to provider_unavailable', async () => {
     simulator.failNext('twilio', 'server_error');
-    const error = await sendError(send('SignIn'));
+    const error = await expectConnectorError(send('SignIn'));
     expect(error).toMatchObject({ kind: 'provider_unavailable', providerCode: '20500', httpStatus: 500 });
   });
 
   it('reports a provider that does not answer as timeout', async () => {
     simulator.failNext('twilio', 'hang');
-    const error = await sendError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
     expect(error.kind).toBe('timeout');
   });
 
   it('reports a wrong Auth Token as invalid_config (20003)', async () => {
-    const error = await sendError(send('SignIn', undefined, { authToken: 'not-the-token' }));
+    const error = await expectConnectorError(send('SignIn', undefined, { authToken: 'not-the-token' }));
     expect(error).toMatchObject({ kind: 'invalid_config', providerCode: '20003', httpStatus: 401 });
     expect(error.message).toContain('authToken');
   });
 
   it('reports an unknown Account SID as invalid_config (20003)', async () => {
-    const error = await sendError(send('SignIn', undefined, { accountSID: 'AC0123456789abcdef0123456789abcdef' }));
+    const error = await expectConnectorError(
+      send('SignIn', undefined, { accountSID: 'AC0123456789abcdef0123456789abcdef' }),
+    );
     expect(error).toMatchObject({ kind: 'invalid_config', providerCode: '20003' });
     expect(error.message).toContain('AC0123456789abcdef0123456789abcdef');
   });
 
   it('reports a template variable Passline does not provide as invalid_config without sending', async () => {
-    const error = await sendError(send('Register', { code: '123456' }));
+    const error = await expectConnectorError(send('Register', { code: '123456' }));
     expect(error.kind).toBe('invalid_config');
     expect(error.message).toContain('expiresInMinutes');
     expect(simulator.messages()).toHaveLength(0);
@@ -196,7 +187,7 @@ describe('twilio-sms error mapping', () => {
   });
 
   const sendWith = (fakeFetch: typeof fetch, to = '+14155550123') =>
-    sendError(
+    expectConnectorError(
       twilioSmsConnector.sendMessage({ to, usage: 'SignIn', payload: { code: '123456' } }, config, {
         ...context,
         fetch: fakeFetch,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ProviderSimulator, startProviderSimulator } from './server.ts';
+import { describe, expect, it } from 'vitest';
 import { tc3Signature, tencentSimulation } from './tencent.ts';
+import { useProviderSimulator } from './testing.ts';
 import type { SimulatedRequest } from './types.ts';
 
 interface Vector {
@@ -61,14 +61,7 @@ describe('tencent simulation routing', () => {
 });
 
 describe('tencent simulation over HTTP', () => {
-  let simulator: ProviderSimulator;
-  beforeAll(async () => {
-    simulator = await startProviderSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await simulator.close();
-  });
-  beforeEach(() => simulator.reset());
+  const simulator = useProviderSimulator();
 
   interface Options {
     secretId?: string;

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ProviderSimulator, startProviderSimulator } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import type { ProviderSimulator } from './server.ts';
+import { useProviderSimulator } from './testing.ts';
 import { twilioSimulation } from './twilio.ts';
 import type { SimulatedRequest } from './types.ts';
 
@@ -21,14 +22,7 @@ describe('twilio simulation routing', () => {
 });
 
 describe('twilio simulation over HTTP', () => {
-  let simulator: ProviderSimulator;
-  beforeAll(async () => {
-    simulator = await startProviderSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await simulator.close();
-  });
-  beforeEach(() => simulator.reset());
+  const simulator = useProviderSimulator();
 
   interface Options {
     accountSid?: string;
