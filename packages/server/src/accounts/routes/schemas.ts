@@ -4,7 +4,7 @@ export const phoneInputSchema = z
   .string()
   .min(3)
   .max(32)
-  .describe('Phone number in international format, e.g. +15551234567.');
+  .describe('Phone number in international format, e.g. +12015550123.');
 export const verificationIdSchema = z.string().min(1).max(100);
 export const codeSchema = z.string().regex(/^\d{4,10}$/, 'a code is 4 to 10 digits');
 export const newPasswordSchema = z.string().min(8, 'at least 8 characters').max(256);

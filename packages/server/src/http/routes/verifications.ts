@@ -31,7 +31,7 @@ export function verificationRoutes(deps: {
           tags,
           summary: 'Send a verification code by SMS',
           body: z.strictObject({
-            to: z.string().min(3).max(32).describe('Phone number in international format, e.g. +15551234567.'),
+            to: z.string().min(3).max(32).describe('Phone number in international format, e.g. +12015550123.'),
             usage: z.enum(verificationUsages).describe('Which template to use.'),
             locale: z.string().min(2).max(35).optional(),
             ip: z.union([z.ipv4(), z.ipv6()]).optional().describe("The end user's IP, for the per-IP send limit."),
