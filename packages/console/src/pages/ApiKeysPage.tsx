@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { api } from '../api.ts';
 import { useConfirm } from '../components/Confirm.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 
 interface ApiKey {
@@ -109,47 +110,36 @@ export function ApiKeysPage() {
       ) : null}
       <ErrorNote error={error} />
       <section className="panel" aria-label="Keys">
-        {keys?.length === 0 ? <p className="muted">No API keys yet.</p> : null}
-        {keys?.length ? (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Scope</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((key) => (
-                  <tr key={key.id}>
-                    <td>{key.name}</td>
-                    <td>{key.scope}</td>
-                    <td>
-                      <code>{key.prefix}…</code>
-                    </td>
-                    <td>{new Date(key.createdAt).toLocaleDateString()}</td>
-                    <td>{key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'}</td>
-                    <td className="row-actions">
-                      {key.revokedAt ? (
-                        <span className="badge">revoked</span>
-                      ) : (
-                        <button type="button" onClick={() => void revoke(key)} aria-label={`Revoke ${key.name}`}>
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable
+          loading={!error}
+          rows={keys}
+          rowKey={(key) => key.id}
+          empty="No API keys yet."
+          columns={[
+            { id: 'name', header: 'Name', cell: (key) => key.name },
+            { id: 'scope', header: 'Scope', cell: (key) => key.scope },
+            { id: 'key', header: 'Key', cell: (key) => <code>{key.prefix}…</code> },
+            { id: 'created', header: 'Created', cell: (key) => new Date(key.createdAt).toLocaleDateString() },
+            {
+              id: 'used',
+              header: 'Last used',
+              cell: (key) => (key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'),
+            },
+            {
+              id: 'actions',
+              header: <span className="visually-hidden">Actions</span>,
+              className: 'row-actions',
+              cell: (key) =>
+                key.revokedAt ? (
+                  <span className="badge">revoked</span>
+                ) : (
+                  <button type="button" onClick={() => void revoke(key)} aria-label={`Revoke ${key.name}`}>
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+        />
       </section>
     </>
   );

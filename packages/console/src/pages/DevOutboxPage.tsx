@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 
 interface OutboxMessage {
@@ -33,33 +34,18 @@ export function DevOutboxPage() {
         <button type="button" onClick={() => void load()}>
           Refresh
         </button>
-        {messages?.length === 0 ? <p className="muted">Nothing captured yet.</p> : null}
-        {messages?.length ? (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Number</th>
-                  <th scope="col">Usage</th>
-                  <th scope="col">Text</th>
-                </tr>
-              </thead>
-              <tbody>
-                {messages.map((message) => (
-                  <tr key={message.id}>
-                    <td>{new Date(message.createdAt).toLocaleString()}</td>
-                    <td>
-                      <code>{message.to}</code>
-                    </td>
-                    <td>{message.usage}</td>
-                    <td>{message.text}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable
+          loading={!error}
+          rows={messages}
+          rowKey={(message) => message.id}
+          empty="Nothing captured yet."
+          columns={[
+            { id: 'time', header: 'Time', cell: (message) => new Date(message.createdAt).toLocaleString() },
+            { id: 'number', header: 'Number', cell: (message) => <code>{message.to}</code> },
+            { id: 'usage', header: 'Usage', cell: (message) => message.usage },
+            { id: 'text', header: 'Text', cell: (message) => message.text },
+          ]}
+        />
       </section>
     </>
   );

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { api, type Connector } from '../api.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 
 interface Message {
@@ -103,49 +104,45 @@ export function MessagesPage() {
       </form>
       <ErrorNote error={error} />
       <section className="panel" aria-label="Delivery log">
-        {items === undefined ? <p>Loading…</p> : null}
-        {items?.length === 0 ? <p className="muted">No messages match.</p> : null}
-        {items?.length ? (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Number</th>
-                  <th scope="col">Usage</th>
-                  <th scope="col">Connector</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Provider error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((message) => (
-                  <tr key={message.id}>
-                    <td>{new Date(message.createdAt).toLocaleString()}</td>
-                    <td>
-                      <code>{message.to}</code>
-                    </td>
-                    <td>
-                      {message.usage}
-                      {message.test ? <span className="tag small">test</span> : null}
-                    </td>
-                    <td>{nameOf(message)}</td>
-                    <td>
-                      <span className={message.status === 'sent' ? 'badge badge-ok' : 'badge badge-error'}>
-                        {message.status}
-                      </span>
-                    </td>
-                    <td className="small">
-                      {message.error
-                        ? `${message.error.message ?? message.error.kind}${message.error.providerCode ? ` (code ${message.error.providerCode})` : ''}`
-                        : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable
+          loading={!error}
+          rows={items}
+          rowKey={(message) => message.id}
+          empty="No messages match."
+          columns={[
+            { id: 'time', header: 'Time', cell: (message) => new Date(message.createdAt).toLocaleString() },
+            { id: 'number', header: 'Number', cell: (message) => <code>{message.to}</code> },
+            {
+              id: 'usage',
+              header: 'Usage',
+              cell: (message) => (
+                <>
+                  {message.usage}
+                  {message.test ? <span className="tag small">test</span> : null}
+                </>
+              ),
+            },
+            { id: 'connector', header: 'Connector', cell: (message) => nameOf(message) },
+            {
+              id: 'status',
+              header: 'Status',
+              cell: (message) => (
+                <span className={message.status === 'sent' ? 'badge badge-ok' : 'badge badge-error'}>
+                  {message.status}
+                </span>
+              ),
+            },
+            {
+              id: 'error',
+              header: 'Provider error',
+              className: 'small',
+              cell: (message) =>
+                message.error
+                  ? `${message.error.message ?? message.error.kind}${message.error.providerCode ? ` (code ${message.error.providerCode})` : ''}`
+                  : '',
+            },
+          ]}
+        />
         {cursor ? (
           <button
             type="button"
