@@ -7,8 +7,10 @@ export default defineConfig({
     include: ['packages/**/*.test.ts', 'tools/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['./test/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Guards against hangs, not speed checks: on a loaded 2-core CI machine the CLI tests (which
+    // spawn processes) and scrypt-heavy tests take up to ~20 s.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Two cores: more workers than that only adds contention for PostgreSQL and SQLite.
     maxWorkers: 2,
     // CI also writes a JSON report, which .ci/check-results.mjs reads to prove nothing was skipped.

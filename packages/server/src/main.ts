@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
+import type { PasswordAttemptLimits } from './accounts/experience-service.ts';
 import { type AdminAuthOptions, type AdminAuthService, createAdminAuthService } from './admin/admin-auth-service.ts';
 import type { Config } from './config.ts';
 import { type KeyRing, keyRingFrom, loadOrCreateKeyFile } from './crypto/keys.ts';
@@ -51,6 +52,8 @@ export interface PasslineOverrides {
   cacheMs?: number;
   /** Console session lifetimes and sign-in attempt limits (tests use small limits). */
   adminAuth?: Partial<AdminAuthOptions>;
+  /** End-user password attempt limits (tests use small limits). */
+  passwordLimits?: PasswordAttemptLimits;
 }
 
 /**
@@ -112,6 +115,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       keys,
       clock,
       ...(cacheMs !== undefined ? { cacheMs } : {}),
+      ...(overrides.passwordLimits ? { passwordLimits: overrides.passwordLimits } : {}),
     });
     const app = await buildHttpApp({
       db: storage.db,

@@ -8,7 +8,7 @@ import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import { type AccountService, createAccountService } from './account-service.ts';
-import { createExperienceService, type ExperienceService } from './experience-service.ts';
+import { createExperienceService, type ExperienceService, type PasswordAttemptLimits } from './experience-service.ts';
 import { accountRoutes } from './routes/account-routes.ts';
 import { experienceRoutes } from './routes/experience-routes.ts';
 import { hostedPageRoutes } from './routes/hosted-pages.ts';
@@ -38,6 +38,7 @@ export function createAccounts(deps: {
   cacheMs?: number;
   /** Issuer and audience of access tokens; default: the origin each request came to. */
   publicUrl?: string;
+  passwordLimits?: PasswordAttemptLimits;
 }): Accounts {
   const { db, clock, publicUrl } = deps;
   const tokens = createTokenService({ db, keys: deps.keys, clock });
@@ -55,6 +56,7 @@ export function createAccounts(deps: {
     settings: signInExperience,
     limiter: deps.limiter,
     clock,
+    ...(deps.passwordLimits ? { passwordLimits: deps.passwordLimits } : {}),
   });
   const account = createAccountService({ db, verifications: deps.verifications, grants, clock });
   const withUrl = publicUrl ? { publicUrl } : {};

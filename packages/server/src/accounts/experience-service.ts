@@ -16,7 +16,12 @@ export const experienceEvents = ['Register', 'SignIn', 'ForgotPassword'] as cons
 export type ExperienceEvent = (typeof experienceEvents)[number];
 
 /** Password attempts (successful ones included) per number and per IP. */
-export const passwordAttemptLimits = {
+export interface PasswordAttemptLimits {
+  perPhone: { limit: number; windowMs: number };
+  perIp: { limit: number; windowMs: number };
+}
+
+export const passwordAttemptLimits: PasswordAttemptLimits = {
   perPhone: { limit: 10, windowMs: 15 * 60_000 },
   perIp: { limit: 50, windowMs: 3_600_000 },
 };
@@ -29,6 +34,8 @@ export interface ExperienceServiceDeps {
   settings: SignInExperienceSettings;
   limiter: RateLimiter;
   clock: Clock;
+  /** Defaults to `passwordAttemptLimits`. */
+  passwordLimits?: PasswordAttemptLimits;
 }
 
 export type ExperienceService = ReturnType<typeof createExperienceService>;
@@ -36,6 +43,7 @@ export type ExperienceService = ReturnType<typeof createExperienceService>;
 /** Register, sign in, reset a password: each a verified code (or a password) turned into tokens. */
 export function createExperienceService(deps: ExperienceServiceDeps) {
   const { db, grants, tokens, clock } = deps;
+  const limits = deps.passwordLimits ?? passwordAttemptLimits;
 
   function requireEnabled(settings: SignInExperience, what: 'signUp' | 'phoneSignIn' | 'password'): void {
     if (settings[what]) return;
@@ -143,12 +151,12 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       requireEnabled(await deps.settings.get(), 'password');
       const phone = normalisePhone(input.phone);
       const rules: LimitRule[] = [
-        { key: `password-phone:${phone}`, ...passwordAttemptLimits.perPhone, code: 'rate_limit.password_attempts' },
+        { key: `password-phone:${phone}`, ...limits.perPhone, code: 'rate_limit.password_attempts' },
       ];
       if (input.ip) {
         rules.push({
           key: `password-ip:${input.ip}`,
-          ...passwordAttemptLimits.perIp,
+          ...limits.perIp,
           code: 'rate_limit.password_attempts',
         });
       }
