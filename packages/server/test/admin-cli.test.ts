@@ -1,20 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createPassline } from '../src/main.ts';
+import { cliEnvironment, passlineBin } from './cli-env.ts';
 
-const bin = new URL('../bin/passline.js', import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), 'passline-admin-cli-'));
-const env = {
-  ...process.env,
-  PASSLINE_DATA_DIR: dataDir,
-  PASSLINE_DATABASE_URL: '',
-  PASSLINE_ENCRYPTION_KEY: '',
-  LOG_LEVEL: 'warn',
-};
+const bin = passlineBin;
+const { dataDir, env } = cliEnvironment('passline-admin-cli-');
 
 /** Runs the CLI with `stdin` piped in, as `printf '%s\n' "$PASSWORD" | npx passline ...` would. */
 function passline(stdin: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

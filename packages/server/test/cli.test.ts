@@ -1,20 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliEnvironment, passlineBin } from './cli-env.ts';
 
 const run = promisify(execFile);
-const bin = new URL('../bin/passline.js', import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), 'passline-cli-'));
-const env = {
-  ...process.env,
-  PASSLINE_DATA_DIR: dataDir,
-  PASSLINE_DATABASE_URL: '',
-  PASSLINE_ENCRYPTION_KEY: '',
-  LOG_LEVEL: 'warn',
-};
+const bin = passlineBin;
+const { dataDir, env } = cliEnvironment('passline-cli-');
 const passline = (...args: string[]) => run(process.execPath, [bin, ...args], { env });
 
 describe('the passline CLI (embedded SQLite)', () => {
