@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import { manualClock, phoneSequence, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
-import { type CodeReader, codeReader, experienceClient, manualClock, phoneSequence } from './experience-helpers.ts';
+import { type CodeReader, type ExperienceClient, startExperienceApp } from './experience-helpers.ts';
 
 describeEachEngine('accounts: linking a phone number', (database) => {
   let passline: TestPassline;
   let reader: CodeReader;
-  let client: ReturnType<typeof experienceClient>;
+  let client: ExperienceClient;
   const clock = manualClock();
   const freshPhone = phoneSequence('205');
 
   beforeAll(async () => {
-    passline = await startTestPassline(database(), { clock });
-    await useDevSms(passline);
-    reader = codeReader(passline);
-    client = experienceClient(passline, reader);
+    ({ passline, reader, client } = await startExperienceApp(database(), { clock }));
   });
   afterAll(() => passline.close());
   beforeEach(() => clock.advance(2 * 86_400_000));

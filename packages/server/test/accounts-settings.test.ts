@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import { manualClock, phoneSequence, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
-import { type CodeReader, codeReader, experienceClient, manualClock, phoneSequence } from './experience-helpers.ts';
+import { type ExperienceClient, startExperienceApp } from './experience-helpers.ts';
 
 describeEachEngine('accounts: sign-in experience settings', (database) => {
   let passline: TestPassline;
-  let reader: CodeReader;
-  let client: ReturnType<typeof experienceClient>;
+  let client: ExperienceClient;
   const clock = manualClock();
   const freshPhone = phoneSequence('206');
   const path = '/api/settings/sign-in-experience';
 
   beforeAll(async () => {
-    passline = await startTestPassline(database(), { clock });
-    await useDevSms(passline);
-    reader = codeReader(passline);
-    client = experienceClient(passline, reader);
+    ({ passline, client } = await startExperienceApp(database(), { clock }));
   });
   afterAll(() => passline.close());
   beforeEach(async () => {

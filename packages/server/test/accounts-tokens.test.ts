@@ -1,24 +1,20 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createTokenService } from '../src/accounts/token-service.ts';
-import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import { manualClock, phoneSequence, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
-import { type CodeReader, codeReader, experienceClient, manualClock, phoneSequence } from './experience-helpers.ts';
+import { type ExperienceClient, startExperienceApp } from './experience-helpers.ts';
 
 describeEachEngine('accounts: access tokens, JWKS and refresh tokens', (database) => {
   let passline: TestPassline;
-  let reader: CodeReader;
-  let client: ReturnType<typeof experienceClient>;
+  let client: ExperienceClient;
   const clock = manualClock();
   const freshPhone = phoneSequence('204');
   // app.inject talks to "localhost:80".
   const issuer = 'http://localhost:80';
 
   beforeAll(async () => {
-    passline = await startTestPassline(database(), { clock });
-    await useDevSms(passline);
-    reader = codeReader(passline);
-    client = experienceClient(passline, reader);
+    ({ passline, client } = await startExperienceApp(database(), { clock }));
   });
   afterAll(() => passline.close());
   beforeEach(() => clock.advance(2 * 86_400_000));

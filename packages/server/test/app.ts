@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Config } from '../src/config.ts';
 import { createPassline, type Passline, type PasslineOverrides } from '../src/main.ts';
+import type { Clock } from '../src/services/clock.ts';
 import type { TestDatabase } from './engines.ts';
 
 export interface TestPassline extends Passline {
@@ -96,5 +97,25 @@ export async function useDevSms(passline: TestPassline) {
       if (!code) throw new Error(`no code in the outbox for ${to}`);
       return code;
     },
+  };
+}
+
+/** A clock the test moves by hand, so expiry and windows need no sleeping. */
+export function manualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** Distinct valid numbers, so tests do not share rate-limit buckets or accounts. */
+export function phoneSequence(areaCode: string): () => string {
+  let counter = 0;
+  return () => {
+    counter += 1;
+    return `+1${areaCode}555${String(1000 + counter).slice(-4)}`;
   };
 }

@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { passwordAttemptLimits } from '../src/accounts/experience-service.ts';
-import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import { manualClock, phoneSequence, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
-import { type CodeReader, codeReader, experienceClient, manualClock, phoneSequence } from './experience-helpers.ts';
+import { type CodeReader, type ExperienceClient, startExperienceApp } from './experience-helpers.ts';
 
 describeEachEngine('experience API: register, sign in, reset', (database) => {
   let passline: TestPassline;
   let reader: CodeReader;
-  let client: ReturnType<typeof experienceClient>;
+  let client: ExperienceClient;
   const clock = manualClock();
   const freshPhone = phoneSequence('201');
 
   beforeAll(async () => {
-    passline = await startTestPassline(database(), { clock });
-    await useDevSms(passline);
-    reader = codeReader(passline);
-    client = experienceClient(passline, reader);
+    ({ passline, reader, client } = await startExperienceApp(database(), { clock }));
     // Several codes go to one number within a test; the cooldown has its own tests.
     await passline.request('PATCH', '/api/settings/verification', { body: { resendCooldownSeconds: 0 } });
   });

@@ -1,26 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Clock } from '../src/services/clock.ts';
-import type { TestPassline } from './app.ts';
-
-/** A clock the test moves by hand, so expiry and windows need no sleeping. */
-export function manualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
-
-/** Distinct valid numbers, so tests do not share rate-limit buckets or accounts. */
-export function phoneSequence(areaCode: string): () => string {
-  let counter = 0;
-  return () => {
-    counter += 1;
-    return `+1${areaCode}555${String(1000 + counter).slice(-4)}`;
-  };
-}
+import type { PasslineOverrides } from '../src/main.ts';
+import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import type { TestDatabase } from './engines.ts';
 
 /**
  * End-user sends deliver in the background, so a code reaches the dev outbox shortly after the
@@ -86,4 +67,14 @@ export function experienceClient(passline: TestPassline, reader: CodeReader) {
     account: (accessToken: string) => passline.request('GET', '/api/account', { key: accessToken }),
     refresh: (refreshToken: string) => post('/api/token', { grant_type: 'refresh_token', refresh_token: refreshToken }),
   };
+}
+
+export type ExperienceClient = ReturnType<typeof experienceClient>;
+
+/** The real app with dev-sms active, a reader of delivered codes and an Experience API client. */
+export async function startExperienceApp(database: TestDatabase, overrides: PasslineOverrides = {}) {
+  const passline = await startTestPassline(database, overrides);
+  await useDevSms(passline);
+  const reader = codeReader(passline);
+  return { passline, reader, client: experienceClient(passline, reader) };
 }

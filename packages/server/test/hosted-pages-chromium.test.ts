@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInChromium, launchChromium, screenshotDir } from '../../../test/browser.ts';
-import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import { manualClock, startTestPassline, type TestPassline, useDevSms } from './app.ts';
 import { testConfig } from './engines.ts';
-import { type CodeReader, codeReader, manualClock } from './experience-helpers.ts';
+import { type CodeReader, codeReader } from './experience-helpers.ts';
 
 describeInChromium('hosted sign-in pages', () => {
   let passline: TestPassline;

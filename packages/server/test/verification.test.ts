@@ -1,25 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/services/clock.ts';
-import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
+import { manualClock, phoneSequence, startTestPassline, type TestPassline, useDevSms } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 
-/** A clock the test moves by hand, so expiry and windows need no sleeping. */
-function manualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
-
-let phoneCounter = 0;
-/** A distinct valid US number per call, so tests do not share rate-limit buckets. */
-function freshPhone(): string {
-  phoneCounter += 1;
-  return `+1201555${String(1000 + phoneCounter).slice(-4)}`;
-}
+// Distinct valid numbers, so tests do not share rate-limit buckets.
+const freshPhone = phoneSequence('201');
 
 describeEachEngine('verification API', (database) => {
   let passline: TestPassline;
