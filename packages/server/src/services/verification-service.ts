@@ -61,6 +61,11 @@ export interface VerificationServiceDeps {
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
 
+/** A pending code past its expiry is expired, even before a check has written that down. */
+function currentStatus(row: VerificationRow, now: number): VerificationStatus {
+  return row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status;
+}
+
 export function createVerificationService(deps: VerificationServiceDeps) {
   const { db, clock, keys } = deps;
   const makeCode = deps.generateCode ?? generateCode;
@@ -70,7 +75,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       id: row.id,
       to: maskPhone(row.phone),
       usage: row.usage,
-      status: row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status,
+      status: currentStatus(row, now),
       expiresAt: new Date(row.expires_at).toISOString(),
     };
   }
@@ -246,12 +251,11 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     async find(id: string): Promise<VerificationRecord | undefined> {
       const row = await verificationQueries.findVerificationById(db, id);
       if (!row) return undefined;
-      const status = row.status === 'pending' && row.expires_at <= clock.now() ? 'expired' : row.status;
       return {
         id: row.id,
         phone: row.phone,
         usage: row.usage,
-        status,
+        status: currentStatus(row, clock.now()),
         expiresAt: row.expires_at,
         updatedAt: row.updated_at,
       };
