@@ -70,7 +70,7 @@ async function main() {
 }
 
 async function benchBareFastify(): Promise<Row[]> {
-  const server = await startChild(['--import', 'tsx', join(root, 'bench/bare-fastify.ts')], {}, '/json');
+  const server = await startChild([join(root, 'bench/bare-fastify.mjs')], {}, '/json');
   try {
     const cpuBefore = cpuMicros(server.child.pid);
     const result = await autocannon({ url: `${server.url}/json`, connections, duration: durationSeconds });
@@ -101,7 +101,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
   await setup.settings.updateVerificationSettings({ codeTtlSeconds: 3600 });
   await setup.close();
 
-  const server = await startChild(['--import', 'tsx', join(root, 'packages/server/src/cli.ts'), 'start'], env);
+  // The production entry point: the compiled server, built first if a source changed.
+  const server = await startChild([join(root, 'packages/server/bin/passline.js'), 'start'], env);
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const rows: Row[] = [];
   try {
@@ -232,7 +233,9 @@ async function startChild(
   readyPath = '/api/health',
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, args, {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server only.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     // Logs go nowhere: the bench measures the server, not a terminal.

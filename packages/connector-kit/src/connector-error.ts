@@ -27,10 +27,17 @@ export interface ConnectorErrorDetails {
 }
 
 /**
+ * A brand shared by every copy of this package: a connector installed with its own copy of the kit
+ * (or the server's compiled bundle, which carries one) still throws errors the server recognises.
+ */
+const connectorErrorBrand = Symbol.for('passline.connector-error');
+
+/**
  * The only error a connector should throw. `message` is written for the admin configuring the
  * connector; the server never forwards it to end users.
  */
 export class ConnectorError extends Error {
+  readonly [connectorErrorBrand] = true;
   override readonly name = 'ConnectorError';
   readonly kind: ConnectorErrorKind;
   readonly providerCode: string | undefined;
@@ -67,5 +74,8 @@ export class ConnectorError extends Error {
 }
 
 export function isConnectorError(error: unknown): error is ConnectorError {
-  return error instanceof ConnectorError;
+  return (
+    error instanceof ConnectorError ||
+    (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[connectorErrorBrand] === true)
+  );
 }

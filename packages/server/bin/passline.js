@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx passline` works straight from the repository.
-import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
+// `npx passline`: runs the compiled server, building it first when a source is newer than the
+// build (see scripts/build.mjs), so the command works straight from a clone or an edited checkout.
+import { ensureServerBuild, serverBundle } from '../scripts/build.mjs';
 
-register();
-await import('../src/cli.ts');
+await ensureServerBuild();
+await import(pathToFileURL(serverBundle).href);

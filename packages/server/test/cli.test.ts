@@ -60,6 +60,70 @@ describe('the passline CLI (embedded SQLite)', () => {
     expect(output).toContain('SIGTERM received');
   });
 
+  it('runs compiled: built-in READMEs found, a TypeScript connector loaded, its errors recognised', async () => {
+    const created = await passline('api-keys', 'create', '--name', 'compiled', '--scope', 'admin');
+    const key = created.stdout.trim().split('\n').at(-1) as string;
+    const child = spawn(process.execPath, [bin, 'start'], {
+      env: {
+        ...env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        PASSLINE_CONNECTORS: './examples/webhook-sms-connector/index.ts',
+      },
+      cwd: new URL('../../..', import.meta.url).pathname,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (let attempt = 0; attempt < 100 && !/Listening on http:\/\/127\.0\.0\.1:\d+/.test(output); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const port = output.match(/Listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
+      expect(port, output).toBeDefined();
+      const api = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, any> };
+      };
+      // Modules inside the bundle still find the files beside their sources.
+      const twilio = await api('GET', '/api/connector-factories/twilio-sms');
+      expect(twilio.body.readme).toContain('Account SID');
+      const webhook = await api('GET', '/api/connector-factories/webhook-sms');
+      expect(webhook.status).toBe(200);
+      // The example throws ConnectorError from its own copy of the kit; the bundle must recognise it
+      // (a foreign error would come back as "the connector failed unexpectedly").
+      const unreachable = await api('POST', '/api/connector-factories/webhook-sms/test', {
+        to: '+12015550172',
+        config: {
+          url: 'http://127.0.0.1:1/send',
+          signingSecret: 'gateway-signing-secret-0123456789',
+          templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+            usageType,
+            content: 'Your code is {{code}}',
+          })),
+        },
+      });
+      expect(unreachable.body.error).toMatchObject({
+        code: 'delivery.provider_unavailable',
+        details: { kind: 'provider_unavailable' },
+      });
+      expect(unreachable.body.error.message).not.toContain('failed unexpectedly');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('refuses a bad scope and a bad environment with a readable message', async () => {
     await expect(passline('api-keys', 'create', '--name', 'x', '--scope', 'root')).rejects.toMatchObject({
       stderr: expect.stringContaining('Allowed choices are admin, verify'),

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
+import { basename, dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
@@ -31,7 +31,10 @@ const notBuiltPage = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 export function consoleRoutes(options: { distDir?: string } = {}): FastifyPluginAsync {
   const root = options.distDir ?? consoleDistDir;
   return async (app) => {
-    await app.register(fastifyStatic, { root, serve: false });
+    // Rooted at the build's parent, which always exists: the build may appear after start-up (and
+    // @fastify/static would warn at start about a missing root). Paths are checked below.
+    await app.register(fastifyStatic, { root: dirname(root), serve: false });
+    const built = (file: string) => join(basename(root), file);
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
     app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
@@ -50,12 +53,12 @@ export function consoleRoutes(options: { distDir?: string } = {}): FastifyPlugin
         statSync(join(root, wanted)).isFile();
       if (isFile && wanted.startsWith(`assets${sep}`)) {
         // Vite puts a content hash in every asset name: a changed file gets a new URL.
-        return reply.sendFile(wanted, { maxAge: '365d', immutable: true });
+        return reply.sendFile(built(wanted), { maxAge: '365d', immutable: true });
       }
-      if (isFile && wanted !== 'index.html') return reply.sendFile(wanted, { maxAge: 0 });
+      if (isFile && wanted !== 'index.html') return reply.sendFile(built(wanted), { maxAge: 0 });
       // A missing file (an old asset, a favicon) is a 404, not the app: only page paths fall back.
       if (!isFile && /\.[a-z0-9]+$/i.test(wanted)) return reply.callNotFound();
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+      return reply.header('cache-control', 'no-cache').sendFile(built('index.html'), { cacheControl: false });
     });
   };
 }

@@ -24,7 +24,7 @@ export async function loadConnectorRegistry(
       specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(cwd, specifier)).href : specifier;
     let loaded: Record<string, unknown>;
     try {
-      loaded = (await import(target)) as Record<string, unknown>;
+      loaded = await importConnectorModule(target);
     } catch (error) {
       throw new Error(`PASSLINE_CONNECTORS: cannot load "${specifier}": ${(error as Error).message}`);
     }
@@ -41,4 +41,18 @@ export async function loadConnectorRegistry(
     list: () => [...factories.values()],
     get: (id) => factories.get(id),
   };
+}
+
+/**
+ * Imports a custom connector. The compiled server runs on plain Node, so a connector written in
+ * TypeScript (a `.ts` file, as in examples/) is loaded through tsx, registered the first time one
+ * is named; a connector published as JavaScript never loads tsx.
+ */
+let typescriptLoader: Promise<unknown> | undefined;
+async function importConnectorModule(target: string): Promise<Record<string, unknown>> {
+  if (/\.[mc]?ts$/.test(target)) {
+    typescriptLoader ??= import('tsx/esm/api').then(({ register }) => register());
+    await typescriptLoader;
+  }
+  return (await import(target)) as Record<string, unknown>;
 }

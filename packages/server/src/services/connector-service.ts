@@ -149,7 +149,18 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     return row;
   }
 
+  // One context per factory: a pino child logger per delivery costs as much as the delivery.
+  const contexts = new Map<string, ConnectorContext>();
   function contextFor(factory: ConnectorFactory): ConnectorContext {
+    let context = contexts.get(factory.metadata.id);
+    if (!context) {
+      context = newContext(factory);
+      contexts.set(factory.metadata.id, context);
+    }
+    return context;
+  }
+
+  function newContext(factory: ConnectorFactory): ConnectorContext {
     return {
       fetch: fetchImpl,
       logger: deps.logger.child({ connector: factory.metadata.id }),

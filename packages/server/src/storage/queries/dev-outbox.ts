@@ -1,10 +1,19 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, DevOutboxTable } from '../schema.ts';
 
 export type DevOutboxRow = Selectable<DevOutboxTable>;
+export type NewDevOutboxRow = Omit<DevOutboxRow, 'id'>;
 
-export async function insertDevOutboxMessage(db: Kysely<Database>, row: Insertable<DevOutboxTable>): Promise<void> {
-  await db.insertInto('dev_outbox').values(row).execute();
+// dev-sms writes one row per message; in demos and load tests that is every send.
+const insertDevOutboxQuery = precompiled((db: Kysely<Database>, row: NewDevOutboxRow) =>
+  db
+    .insertInto('dev_outbox')
+    .values(insertRow(row, { phone: true, to_masked: true, usage: true, text: true, created_at: true })),
+);
+
+export async function insertDevOutboxMessage(db: Kysely<Database>, row: NewDevOutboxRow): Promise<void> {
+  await insertDevOutboxQuery(db, row);
 }
 
 export async function listDevOutboxByPhone(

@@ -1,10 +1,34 @@
 import type { Kysely, Selectable } from 'kysely';
+import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 
 export type MessageRow = Selectable<MessagesTable>;
 
+// Every delivery writes one row: compiled once (see precompiled.ts).
+const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =>
+  db.insertInto('messages').values(
+    insertRow(row, {
+      id: true,
+      verification_id: true,
+      connector_id: true,
+      factory_id: true,
+      to_masked: true,
+      usage: true,
+      status: true,
+      provider_message_id: true,
+      error_kind: true,
+      error_code: true,
+      error_message: true,
+      provider_request_id: true,
+      latency_ms: true,
+      is_test: true,
+      created_at: true,
+    }),
+  ),
+);
+
 export async function insertMessage(db: Kysely<Database>, row: MessageRow): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+  await insertMessageQuery(db, row);
 }
 
 export interface MessageFilter {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { precompiled } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
 
 export interface BucketHit {
@@ -18,17 +19,44 @@ export async function incrementBuckets(
   now: number,
 ): Promise<Array<{ key: string; hits: number; reset_at: number }>> {
   if (hits.length === 0) return [];
-  return db
-    .insertInto('rate_limit_buckets')
-    .values(hits.map((hit) => ({ key: hit.key, hits: 1, reset_at: now + hit.windowMs })))
-    .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet({
-        hits: sql<number>`case when rate_limit_buckets.reset_at <= ${now} then 1 else rate_limit_buckets.hits + 1 end`,
-        reset_at: sql<number>`case when rate_limit_buckets.reset_at <= ${now} then excluded.reset_at else rate_limit_buckets.reset_at end`,
-      }),
-    )
-    .returning(['key', 'hits', 'reset_at'])
-    .execute();
+  const args: Record<string, unknown> = { now };
+  hits.forEach((hit, index) => {
+    args[`key${index}`] = hit.key;
+    args[`resetAt${index}`] = now + hit.windowMs;
+  });
+  return (await incrementQueryFor(hits.length)(db, args)).rows;
+}
+
+/** Every send runs this upsert: compiled once per number of buckets (see precompiled.ts). */
+const incrementQueries = new Map<number, ReturnType<typeof incrementQuery>>();
+const incrementQueryFor = (count: number) => {
+  let query = incrementQueries.get(count);
+  if (!query) {
+    query = incrementQuery(count);
+    incrementQueries.set(count, query);
+  }
+  return query;
+};
+
+function incrementQuery(count: number) {
+  return precompiled((db: Kysely<Database>, args: Record<string, unknown>) =>
+    db
+      .insertInto('rate_limit_buckets')
+      .values(
+        Array.from({ length: count }, (_, index) => ({
+          key: args[`key${index}`] as string,
+          hits: 1,
+          reset_at: args[`resetAt${index}`] as number,
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.column('key').doUpdateSet({
+          hits: sql<number>`case when rate_limit_buckets.reset_at <= ${args.now} then 1 else rate_limit_buckets.hits + 1 end`,
+          reset_at: sql<number>`case when rate_limit_buckets.reset_at <= ${args.now} then excluded.reset_at else rate_limit_buckets.reset_at end`,
+        }),
+      )
+      .returning(['key', 'hits', 'reset_at']),
+  );
 }
 
 /** Gives back the hit of a refused request. */

@@ -1,14 +1,41 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, VerificationStatus, VerificationsTable } from '../schema.ts';
+
+// The send and check paths run these statements on every request: they are compiled once (see
+// precompiled.ts). The rest of the file builds its queries per call.
 
 export type VerificationRow = Selectable<VerificationsTable>;
 
+const insertVerificationQuery = precompiled((db: Kysely<Database>, row: VerificationRow) =>
+  db.insertInto('verifications').values(
+    insertRow(row, {
+      id: true,
+      phone: true,
+      usage: true,
+      code_hash: true,
+      status: true,
+      attempts: true,
+      max_attempts: true,
+      expires_at: true,
+      created_at: true,
+      updated_at: true,
+      connector_id: true,
+      ip: true,
+    }),
+  ),
+);
+
 export async function insertVerification(db: Kysely<Database>, row: VerificationRow): Promise<void> {
-  await db.insertInto('verifications').values(row).execute();
+  await insertVerificationQuery(db, row);
 }
 
+const findVerificationByIdQuery = precompiled((db: Kysely<Database>, args: { id: string }) =>
+  db.selectFrom('verifications').selectAll().where('id', '=', args.id),
+);
+
 export async function findVerificationById(db: Kysely<Database>, id: string): Promise<VerificationRow | undefined> {
-  return db.selectFrom('verifications').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await findVerificationByIdQuery(db, { id })).rows[0];
 }
 
 /**
@@ -20,16 +47,19 @@ export async function reserveVerificationAttempt(
   id: string,
   now: number,
 ): Promise<Pick<VerificationRow, 'attempts' | 'max_attempts' | 'code_hash'> | undefined> {
-  return db
-    .updateTable('verifications')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .whereRef('attempts', '<', 'max_attempts')
-    .returning(['attempts', 'max_attempts', 'code_hash'])
-    .executeTakeFirst();
+  return (await reserveVerificationAttemptQuery(db, { id, now })).rows[0];
 }
+
+const reserveVerificationAttemptQuery = precompiled((db: Kysely<Database>, args: { id: string; now: number }) =>
+  db
+    .updateTable('verifications')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: args.now }))
+    .where('id', '=', args.id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', args.now)
+    .whereRef('attempts', '<', 'max_attempts')
+    .returning(['attempts', 'max_attempts', 'code_hash']),
+);
 
 /** Moves a pending verification to `status`; false when it was no longer pending (someone else won). */
 export async function settlePendingVerification(
@@ -38,14 +68,18 @@ export async function settlePendingVerification(
   status: Exclude<VerificationStatus, 'pending'>,
   now: number,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('verifications')
-    .set({ status, updated_at: now })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await settlePendingVerificationQuery(db, { id, status, now });
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
+
+const settlePendingVerificationQuery = precompiled(
+  (db: Kysely<Database>, args: { id: string; status: Exclude<VerificationStatus, 'pending'>; now: number }) =>
+    db
+      .updateTable('verifications')
+      .set({ status: args.status, updated_at: args.now })
+      .where('id', '=', args.id)
+      .where('status', '=', 'pending'),
+);
 
 /** The statement behind cancelOtherPendingVerifications, exposed so a test can check its plan. */
 export function cancelOtherPendingVerificationsQuery(
@@ -76,6 +110,11 @@ export async function cancelOtherPendingVerifications(
   keepId: string,
   now: number,
 ): Promise<number> {
-  const result = await cancelOtherPendingVerificationsQuery(db, phone, usage, keepId, now).executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const result = await cancelOtherPendingVerificationsPrecompiled(db, { phone, usage, keepId, now });
+  return Number(result.numAffectedRows ?? 0n);
 }
+
+const cancelOtherPendingVerificationsPrecompiled = precompiled(
+  (db: Kysely<Database>, args: { phone: string; usage: string; keepId: string; now: number }) =>
+    cancelOtherPendingVerificationsQuery(db, args.phone, args.usage, args.keepId, args.now),
+);
