@@ -111,13 +111,19 @@ describeEachEngine('storage', (database) => {
     expect(await verifications.reserveVerificationAttempt(storage.db, 'v2', 5)).toBeUndefined(); // no longer pending
   });
 
-  it('cancels the other pending codes of one number and usage only', async () => {
-    await verifications.insertVerification(storage.db, verification('v3', { phone: '+12015550101' }));
-    await verifications.insertVerification(storage.db, verification('v4', { phone: '+12015550101' }));
-    await verifications.insertVerification(
-      storage.db,
-      verification('v5', { phone: '+12015550101', usage: 'Register' }),
-    );
+  it('says whether an older code is pending, and cancels the other pending codes of one number and usage only', async () => {
+    expect(await verifications.insertVerification(storage.db, verification('v3', { phone: '+12015550101' }))).toEqual({
+      olderPending: false,
+    });
+    expect(await verifications.insertVerification(storage.db, verification('v4', { phone: '+12015550101' }))).toEqual({
+      olderPending: true,
+    });
+    expect(
+      await verifications.insertVerification(
+        storage.db,
+        verification('v5', { phone: '+12015550101', usage: 'Register' }),
+      ),
+    ).toEqual({ olderPending: false });
     expect(await verifications.cancelOtherPendingVerifications(storage.db, '+12015550101', 'SignIn', 'v4', 7)).toBe(1);
     const statuses = await Promise.all(
       ['v3', 'v4', 'v5'].map((id) => verifications.findVerificationById(storage.db, id)),
@@ -169,31 +175,40 @@ describeEachEngine('storage', (database) => {
     ]);
   });
 
-  it('finds the pending codes to cancel through the partial index, also with a generic (prepared) plan', async () => {
-    const compiled = verifications
-      .cancelOtherPendingVerificationsQuery(storage.db, '+12015550109', 'SignIn', 'v0', 1)
-      .compile();
-    const { sql: text, parameters } = compiled;
-    if (database().engine === 'postgres') {
-      const explained = await storage.db.connection().execute(async (connection) => {
-        await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
-        await sql.raw(`prepare plan_check as ${text}`).execute(connection);
-        const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value)}'`);
+  it.each([
+    [
+      'cancelling older codes',
+      () => verifications.cancelOtherPendingVerificationsQuery(storage.db, '+12015550109', 'SignIn', 'v0', 1).compile(),
+    ],
+    [
+      'a send looking for an older pending code',
+      () => verifications.insertVerificationQuery.compile(storage.db, verification('v9', { phone: '+12015550109' })),
+    ],
+  ])(
+    'finds pending codes through the partial index when %s, also with a generic (prepared) plan',
+    async (_what, compile) => {
+      const { sql: text, parameters } = compile();
+      if (database().engine === 'postgres') {
+        const explained = await storage.db.connection().execute(async (connection) => {
+          await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+          await sql.raw(`prepare plan_check as ${text}`).execute(connection);
+          const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value)}'`);
+          const plan = await sql
+            .raw<{ 'QUERY PLAN': string }>(`explain execute plan_check(${parameters.map(literal).join(', ')})`)
+            .execute(connection);
+          await sql`deallocate plan_check`.execute(connection);
+          await sql`reset plan_cache_mode`.execute(connection);
+          return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+        });
+        expect(explained).toContain('verifications_pending_by_phone_usage');
+      } else {
         const plan = await sql
-          .raw<{ 'QUERY PLAN': string }>(`explain execute plan_check(${parameters.map(literal).join(', ')})`)
-          .execute(connection);
-        await sql`deallocate plan_check`.execute(connection);
-        await sql`reset plan_cache_mode`.execute(connection);
-        return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
-      });
-      expect(explained).toContain('verifications_pending_by_phone_usage');
-    } else {
-      const plan = await sql
-        .raw<{ detail: string }>(`explain query plan ${text.replaceAll('?', 'null')}`)
-        .execute(storage.db);
-      expect(plan.rows.map((row) => row.detail).join('\n')).toContain('verifications_pending_by_phone_usage');
-    }
-  });
+          .raw<{ detail: string }>(`explain query plan ${text.replaceAll('?', 'null')}`)
+          .execute(storage.db);
+        expect(plan.rows.map((row) => row.detail).join('\n')).toContain('verifications_pending_by_phone_usage');
+      }
+    },
+  );
 
   it('keeps serving a cached prepared statement after the table changes', async () => {
     // PostgreSQL: a separate one-connection pool holds a named statement while "another instance"

@@ -124,6 +124,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     active: NonNullable<Awaited<ReturnType<ConnectorService['getActive']>>>,
     settings: VerificationSettings,
     locale: string | undefined,
+    olderPending: boolean,
   ): Promise<void> {
     try {
       await deps.connectors.deliver(
@@ -146,7 +147,9 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       }
       throw error;
     }
-    await verificationQueries.cancelOtherPendingVerifications(db, row.phone, row.usage, row.id, clock.now());
+    if (olderPending) {
+      await verificationQueries.cancelOtherPendingVerifications(db, row.phone, row.usage, row.id, clock.now());
+    }
   }
 
   return {
@@ -201,10 +204,10 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         connector_id: active.row.id,
         ip: input.ip ?? null,
       };
-      await verificationQueries.insertVerification(db, row);
+      const { olderPending } = await verificationQueries.insertVerification(db, row);
 
       if (delivery === 'suppressed') return view(row, now);
-      const delivered = deliverCode(row, code, active, settings, input.locale);
+      const delivered = deliverCode(row, code, active, settings, input.locale, olderPending);
       if (delivery === 'background') {
         delivered.catch((error: unknown) => deps.onBackgroundError?.(error));
         return view(row, now);

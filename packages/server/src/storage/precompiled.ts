@@ -23,11 +23,17 @@ interface Template<Row> {
  * `build` receives placeholders instead of arguments and must use them only as values (in `where`,
  * `values`, `set`, `sql` templates): branching on an argument would freeze the first call's branch.
  */
+export interface Precompiled<Args, Row, DB> {
+  (db: Kysely<DB>, args: Args): Promise<QueryResult<Row>>;
+  /** The statement with these values, as it would run (for EXPLAIN in tests). */
+  compile(db: Kysely<DB>, args: Args): CompiledQuery<Row>;
+}
+
 export function precompiled<Args extends object, Row, DB>(
   build: (db: Kysely<DB>, args: Args) => Compilable<Row>,
-): (db: Kysely<DB>, args: Args) => Promise<QueryResult<Row>> {
+): Precompiled<Args, Row, DB> {
   const templates = new WeakMap<Kysely<DB>, Template<Row>>();
-  return (db, args) => {
+  const compile = (db: Kysely<DB>, args: Args): CompiledQuery<Row> => {
     let template = templates.get(db);
     if (!template) {
       template = compileTemplate(db, build);
@@ -35,8 +41,10 @@ export function precompiled<Args extends object, Row, DB>(
     }
     const values = args as Record<string, unknown>;
     const parameters = template.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.constant));
-    return db.executeQuery({ ...template.compiled, parameters });
+    return { ...template.compiled, parameters };
   };
+  const run = (db: Kysely<DB>, args: Args) => db.executeQuery(compile(db, args));
+  return Object.assign(run, { compile });
 }
 
 function compileTemplate<Args extends object, Row, DB>(

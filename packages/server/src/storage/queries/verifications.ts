@@ -7,27 +7,41 @@ import type { Database, VerificationStatus, VerificationsTable } from '../schema
 
 export type VerificationRow = Selectable<VerificationsTable>;
 
-const insertVerificationQuery = precompiled((db: Kysely<Database>, row: VerificationRow) =>
-  db.insertInto('verifications').values(
-    insertRow(row, {
-      id: true,
-      phone: true,
-      usage: true,
-      code_hash: true,
-      status: true,
-      attempts: true,
-      max_attempts: true,
-      expires_at: true,
-      created_at: true,
-      updated_at: true,
-      connector_id: true,
-      ip: true,
-    }),
-  ),
+export const insertVerificationQuery = precompiled((db: Kysely<Database>, row: VerificationRow) =>
+  db
+    .insertInto('verifications')
+    .values(
+      insertRow(row, {
+        id: true,
+        phone: true,
+        usage: true,
+        code_hash: true,
+        status: true,
+        attempts: true,
+        max_attempts: true,
+        expires_at: true,
+        created_at: true,
+        updated_at: true,
+        connector_id: true,
+        ip: true,
+      }),
+    )
+    // Whether an older code is still pending, so the send only cancels when there is something to
+    // cancel (most sends are the first for their number). 'pending' is a literal: see below.
+    .returning(
+      sql<number>`case when exists (select 1 from verifications older where older.phone = ${row.phone} and older.usage = ${row.usage} and older.status = 'pending' and older.id <> ${row.id}) then 1 else 0 end`.as(
+        'older_pending',
+      ),
+    ),
 );
 
-export async function insertVerification(db: Kysely<Database>, row: VerificationRow): Promise<void> {
-  await insertVerificationQuery(db, row);
+/** Stores a new verification; says whether an older code for the same number and usage is still pending. */
+export async function insertVerification(
+  db: Kysely<Database>,
+  row: VerificationRow,
+): Promise<{ olderPending: boolean }> {
+  const result = await insertVerificationQuery(db, row);
+  return { olderPending: Number(result.rows[0]?.older_pending) === 1 };
 }
 
 const findVerificationByIdQuery = precompiled((db: Kysely<Database>, args: { id: string }) =>
