@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { codeMatches, generateCode, hashCode } from '../src/crypto/codes.ts';
+import { codeMatches, generateCode, hashCode, newId } from '../src/crypto/codes.ts';
 import { keyRingFrom, loadOrCreateKeyFile } from '../src/crypto/keys.ts';
 import { open, seal } from '../src/crypto/secret-box.ts';
 import { errorCatalog } from '../src/errors.ts';
@@ -104,6 +104,21 @@ describe('codes', () => {
     expect(codeMatches(codeKey, 'vrf_1', '123457', hash)).toBe(false);
     expect(codeMatches(codeKey, 'vrf_2', '123456', hash)).toBe(false);
     expect(codeMatches(randomBytes(32), 'vrf_1', '123456', hash)).toBe(false);
+  });
+});
+
+describe('ids', () => {
+  it('are URL-safe, unique, and sort by creation time as plain strings', () => {
+    const times = [0, 1, 63, 64, 1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000, 2 ** 48 - 1];
+    const ids = times.flatMap((time) => [newId('vrf', time), newId('vrf', time)]);
+    expect(ids.every((id) => /^vrf_[A-Za-z0-9_-]{24}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Ordinal comparison, as database indexes with a binary collation compare them.
+    const byCode = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+    const sorted = [...ids].sort(byCode).map((id) => id.slice(4, 12));
+    expect(sorted).toEqual(ids.map((id) => id.slice(4, 12)));
+    // 5,000 ids in one millisecond stay unique (96 random bits each).
+    expect(new Set(Array.from({ length: 5000 }, () => newId('msg', 42))).size).toBe(5000);
   });
 });
 

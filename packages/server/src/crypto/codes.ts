@@ -22,16 +22,33 @@ export function codeMatches(codeKey: Buffer, verificationId: string, code: strin
 // refilled 4 KiB at a time avoids one getrandom call per id on the hot path.
 const idPool = Buffer.alloc(4096);
 let idPoolOffset = idPool.length;
+const randomBytesPerId = 12;
 
-/** Random, URL-safe identifiers (128 bits) with a readable prefix (`vrf_…`, `con_…`). */
-export function newId(prefix: string): string {
-  if (idPoolOffset + 16 > idPool.length) {
+// The 64 URL-safe characters in ASCII order, so ids sort by time as plain strings.
+const sortableAlphabet = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+
+/** A millisecond timestamp (48 bits, good until year 10889) as 8 characters that sort like it. */
+function timePrefix(ms: number): string {
+  let text = '';
+  for (let index = 0, rest = ms; index < 8; index++, rest = Math.floor(rest / 64)) {
+    text = sortableAlphabet[rest % 64] + text;
+  }
+  return text;
+}
+
+/**
+ * URL-safe identifiers with a readable prefix (`vrf_…`, `con_…`): 8 characters of creation time,
+ * then 96 random bits. Time first means new rows land at the end of the primary-key index instead
+ * of on a random page, which keeps each commit's writes to a few pages on both engines.
+ */
+export function newId(prefix: string, now = Date.now()): string {
+  if (idPoolOffset + randomBytesPerId > idPool.length) {
     randomFillSync(idPool);
     idPoolOffset = 0;
   }
-  const id = idPool.toString('base64url', idPoolOffset, idPoolOffset + 16);
-  idPoolOffset += 16;
-  return `${prefix}_${id}`;
+  const random = idPool.toString('base64url', idPoolOffset, idPoolOffset + randomBytesPerId);
+  idPoolOffset += randomBytesPerId;
+  return `${prefix}_${timePrefix(now)}${random}`;
 }
 
 /** API keys are 256-bit random, so a fast hash is enough to store them safely. */
