@@ -6,6 +6,7 @@ import { migrations } from '../src/storage/migrations/index.ts';
 import * as apiKeys from '../src/storage/queries/api-keys.ts';
 import * as connectors from '../src/storage/queries/connectors.ts';
 import * as devOutbox from '../src/storage/queries/dev-outbox.ts';
+import type { MessageRow } from '../src/storage/queries/messages.ts';
 import * as messages from '../src/storage/queries/messages.ts';
 import * as buckets from '../src/storage/queries/rate-limit-buckets.ts';
 import * as settings from '../src/storage/queries/settings.ts';
@@ -285,6 +286,73 @@ describeEachEngine('storage', (database) => {
     expect((await devOutbox.listDevOutboxByPhone(storage.db, '+12015550102', 10)).map((row) => row.text)).toEqual([
       'second',
       'first',
+    ]);
+  });
+  it('stores every row of many concurrent log writes, in order, and fails a bad row alone', async () => {
+    const message = (id: string, text: string | null): MessageRow => ({
+      id,
+      verification_id: null,
+      connector_id: null,
+      factory_id: 'dev-sms',
+      to_masked: '+1201*****04',
+      usage: 'SignIn',
+      status: 'sent',
+      provider_message_id: null,
+      error_kind: null,
+      error_code: null,
+      // Quotes, commas, braces and NULL must survive PostgreSQL's array encoding.
+      error_message: text,
+      provider_request_id: null,
+      latency_ms: 7,
+      is_test: 0,
+      created_at: 500,
+    });
+    const texts = Array.from({ length: 30 }, (_, index) => (index % 3 ? `say "{${index}}", \\ ok` : null));
+    await Promise.all(texts.map((text, index) => messages.insertMessage(storage.db, message(`batch-${index}`, text))));
+    const stored = await messages.listMessages(storage.db, { limit: 100, before: { createdAt: 501, id: '' } });
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    expect(texts.map((_, index) => byId.get(`batch-${index}`)?.error_message)).toEqual(texts);
+    if (database().engine === 'postgres') {
+      // One statement, one transaction: every row carries the same xmin.
+      const transactions = await sql<{
+        n: number;
+      }>`select count(distinct xmin::text)::int as n from messages where id like 'batch-%'`.execute(storage.db);
+      expect(transactions.rows[0]?.n).toBe(1);
+    }
+
+    // A duplicate id among good rows: only its own write fails.
+    const results = await Promise.allSettled([
+      messages.insertMessage(storage.db, message('batch-late-1', null)),
+      messages.insertMessage(storage.db, message('batch-3', 'duplicate')),
+      messages.insertMessage(storage.db, message('batch-late-2', null)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(
+      (await messages.listMessages(storage.db, { limit: 100 })).filter((row) => row.id.startsWith('batch-late')),
+    ).toHaveLength(2);
+
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        devOutbox.insertDevOutboxMessage(storage.db, {
+          phone: '+12015550104',
+          to_masked: 'm',
+          usage: 'SignIn',
+          text: `message ${index}`,
+          created_at: 1,
+        }),
+      ),
+    );
+    if (database().engine === 'postgres') {
+      const transactions = await sql<{
+        n: number;
+      }>`select count(distinct xmin::text)::int as n from dev_outbox where phone = '+12015550104'`.execute(storage.db);
+      expect(transactions.rows[0]?.n).toBe(1);
+    }
+    // Newest first: the order in which the writes were made.
+    expect((await devOutbox.listDevOutboxByPhone(storage.db, '+12015550104', 3)).map((row) => row.text)).toEqual([
+      'message 19',
+      'message 18',
+      'message 17',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { appendBatcher, unnestInsert } from '../append-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, DevOutboxTable } from '../schema.ts';
 
@@ -12,8 +13,19 @@ const insertDevOutboxQuery = precompiled((db: Kysely<Database>, row: NewDevOutbo
     .values(insertRow(row, { phone: true, to_masked: true, usage: true, text: true, created_at: true })),
 );
 
+const appendDevOutbox = appendBatcher<Database, NewDevOutboxRow>({
+  insertOne: insertDevOutboxQuery,
+  insertMany: unnestInsert('dev_outbox', [
+    ['phone', 'text'],
+    ['to_masked', 'text'],
+    ['usage', 'text'],
+    ['text', 'text'],
+    ['created_at', 'bigint'],
+  ]),
+});
+
 export async function insertDevOutboxMessage(db: Kysely<Database>, row: NewDevOutboxRow): Promise<void> {
-  await insertDevOutboxQuery(db, row);
+  await appendDevOutbox(db, row);
 }
 
 export async function listDevOutboxByPhone(

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { appendBatcher, unnestInsert } from '../append-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 
@@ -27,8 +28,30 @@ const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =
   ),
 );
 
+// Every send writes a row: on PostgreSQL the rows of concurrent sends share one statement.
+const appendMessage = appendBatcher<Database, MessageRow>({
+  insertOne: insertMessageQuery,
+  insertMany: unnestInsert('messages', [
+    ['id', 'text'],
+    ['verification_id', 'text'],
+    ['connector_id', 'text'],
+    ['factory_id', 'text'],
+    ['to_masked', 'text'],
+    ['usage', 'text'],
+    ['status', 'text'],
+    ['provider_message_id', 'text'],
+    ['error_kind', 'text'],
+    ['error_code', 'text'],
+    ['error_message', 'text'],
+    ['provider_request_id', 'text'],
+    ['latency_ms', 'integer'],
+    ['is_test', 'integer'],
+    ['created_at', 'bigint'],
+  ]),
+});
+
 export async function insertMessage(db: Kysely<Database>, row: MessageRow): Promise<void> {
-  await insertMessageQuery(db, row);
+  await appendMessage(db, row);
 }
 
 export interface MessageFilter {
