@@ -132,6 +132,25 @@ describeEachEngine('storage', (database) => {
     expect(statuses.map((row) => row?.status)).toEqual(['cancelled', 'pending', 'pending']);
   });
 
+  it('answers each of many concurrent sends whether an older code of its own number is pending', async () => {
+    await verifications.insertVerification(storage.db, verification('c-old', { phone: '+12015550120' }));
+    const fresh = Array.from({ length: 12 }, (_, index) =>
+      verification(`c-${index}`, { phone: index === 5 ? '+12015550120' : `+120155502${30 + index}` }),
+    );
+    const answers = await Promise.all(fresh.map((row) => verifications.insertVerification(storage.db, row)));
+    expect(answers.map((answer) => answer.olderPending)).toEqual(fresh.map((_, index) => index === 5));
+    const stored = await Promise.all(fresh.map((row) => verifications.findVerificationById(storage.db, row.id)));
+    expect(stored.map((row) => row?.phone)).toEqual(fresh.map((row) => row.phone));
+    if (database().engine === 'postgres') {
+      const transactions = await sql<{
+        n: number;
+      }>`select count(distinct xmin::text)::int as n from verifications where id like 'c-%' and id <> 'c-old'`.execute(
+        storage.db,
+      );
+      expect(transactions.rows[0]?.n).toBe(1);
+    }
+  });
+
   it('counts rate-limit hits in fixed windows and starts a window over once it has passed', async () => {
     const hit = [{ key: 'k', windowMs: 1000 }];
     expect(await buckets.incrementBuckets(storage.db, hit, 0)).toEqual([{ key: 'k', hits: 1, reset_at: 1000 }]);
@@ -185,6 +204,17 @@ describeEachEngine('storage', (database) => {
       'a send looking for an older pending code',
       () => verifications.insertVerificationQuery.compile(storage.db, verification('v9', { phone: '+12015550109' })),
     ],
+    [
+      // SQLite never batches; there the single insert above is what every send runs.
+      'concurrent sends looking for older pending codes (one statement on PostgreSQL)',
+      () =>
+        database().engine === 'postgres'
+          ? verifications.insertVerificationsQuery.compile(storage.db, [
+              verification('v9', { phone: '+12015550109' }),
+              verification('v10', { phone: '+12015550110' }),
+            ])
+          : verifications.insertVerificationQuery.compile(storage.db, verification('v9', { phone: '+12015550109' })),
+    ],
   ])(
     'finds pending codes through the partial index when %s, also with a generic (prepared) plan',
     async (_what, compile) => {
@@ -193,7 +223,12 @@ describeEachEngine('storage', (database) => {
         const explained = await storage.db.connection().execute(async (connection) => {
           await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
           await sql.raw(`prepare plan_check as ${text}`).execute(connection);
-          const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value)}'`);
+          const literal = (value: unknown): string =>
+            Array.isArray(value)
+              ? `'{${value.map((item) => (item === null ? 'NULL' : JSON.stringify(String(item)))).join(',')}}'`
+              : typeof value === 'number'
+                ? String(value)
+                : `'${String(value)}'`;
           const plan = await sql
             .raw<{ 'QUERY PLAN': string }>(`explain execute plan_check(${parameters.map(literal).join(', ')})`)
             .execute(connection);

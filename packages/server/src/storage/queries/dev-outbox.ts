@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { appendBatcher, unnestInsert } from '../append-batcher.ts';
+import { insertBatcher, unnestInsert } from '../insert-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, DevOutboxTable } from '../schema.ts';
 
@@ -13,8 +13,10 @@ const insertDevOutboxQuery = precompiled((db: Kysely<Database>, row: NewDevOutbo
     .values(insertRow(row, { phone: true, to_masked: true, usage: true, text: true, created_at: true })),
 );
 
-const appendDevOutbox = appendBatcher<Database, NewDevOutboxRow>({
-  insertOne: insertDevOutboxQuery,
+const appendDevOutbox = insertBatcher<Database, NewDevOutboxRow>({
+  insertOne: async (db, row) => {
+    await insertDevOutboxQuery(db, row);
+  },
   insertMany: unnestInsert('dev_outbox', [
     ['phone', 'text'],
     ['to_masked', 'text'],

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { appendBatcher, unnestInsert } from '../append-batcher.ts';
+import { insertBatcher, unnestInsert } from '../insert-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, MessagesTable } from '../schema.ts';
 
@@ -29,8 +29,10 @@ const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =
 );
 
 // Every send writes a row: on PostgreSQL the rows of concurrent sends share one statement.
-const appendMessage = appendBatcher<Database, MessageRow>({
-  insertOne: insertMessageQuery,
+const appendMessage = insertBatcher<Database, MessageRow>({
+  insertOne: async (db, row) => {
+    await insertMessageQuery(db, row);
+  },
   insertMany: unnestInsert('messages', [
     ['id', 'text'],
     ['verification_id', 'text'],

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { insertBatcher, unnestInsert } from '../insert-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, VerificationStatus, VerificationsTable } from '../schema.ts';
 
@@ -35,13 +36,46 @@ export const insertVerificationQuery = precompiled((db: Kysely<Database>, row: V
     ),
 );
 
+/** On PostgreSQL, the rows of concurrent sends go in one statement; each learns its own answer. */
+export const insertVerificationsQuery = unnestInsert<Database, VerificationRow, { id: string; older_pending: number }>(
+  'verifications',
+  [
+    ['id', 'text'],
+    ['phone', 'text'],
+    ['usage', 'text'],
+    ['code_hash', 'text'],
+    ['status', 'text'],
+    ['attempts', 'integer'],
+    ['max_attempts', 'integer'],
+    ['expires_at', 'bigint'],
+    ['created_at', 'bigint'],
+    ['updated_at', 'bigint'],
+    ['connector_id', 'text'],
+    ['ip', 'text'],
+  ],
+  // The statement's snapshot does not see the other rows of the batch: two sends to one number in
+  // the same moment both stay pending (the resend cooldown normally refuses the second).
+  sql`id, case when exists (select 1 from verifications older where older.phone = verifications.phone and older.usage = verifications.usage and older.status = 'pending' and older.id <> verifications.id) then 1 else 0 end as older_pending`,
+);
+
+const insertVerificationBatched = insertBatcher<Database, VerificationRow, { olderPending: boolean }>({
+  insertOne: async (db, row) => {
+    const result = await insertVerificationQuery(db, row);
+    return { olderPending: Number(result.rows[0]?.older_pending) === 1 };
+  },
+  insertMany: async (db, rows) => {
+    const returned = await insertVerificationsQuery(db, rows);
+    const older = new Map(returned.map((row) => [row.id, Number(row.older_pending) === 1]));
+    return rows.map((row) => ({ olderPending: older.get(row.id) ?? false }));
+  },
+});
+
 /** Stores a new verification; says whether an older code for the same number and usage is still pending. */
 export async function insertVerification(
   db: Kysely<Database>,
   row: VerificationRow,
 ): Promise<{ olderPending: boolean }> {
-  const result = await insertVerificationQuery(db, row);
-  return { olderPending: Number(result.rows[0]?.older_pending) === 1 };
+  return insertVerificationBatched(db, row);
 }
 
 const findVerificationByIdQuery = precompiled((db: Kysely<Database>, args: { id: string }) =>
