@@ -132,6 +132,33 @@ describeEachEngine('storage', (database) => {
     expect(statuses.map((row) => row?.status)).toEqual(['cancelled', 'pending', 'pending']);
   });
 
+  it('reserves and settles concurrent checks of many codes, one slot per check, one approval per code', async () => {
+    const ids = Array.from({ length: 8 }, (_, index) => `r-${index}`);
+    for (const id of ids) await verifications.insertVerification(storage.db, verification(id));
+    // Each code is checked three times at once: 24 reservations, 3 per code, all granted in order.
+    const checks = ids.flatMap((id) => [id, id, id]);
+    const slots = await Promise.all(checks.map((id) => verifications.reserveVerificationAttempt(storage.db, id, 100)));
+    for (const id of ids) {
+      const attempts = slots.filter((_, index) => checks[index] === id).map((slot) => slot?.attempts);
+      expect(attempts.sort()).toEqual([1, 2, 3]);
+    }
+    // The attempt limit (3 in these rows) holds inside a batch too.
+    expect(await verifications.reserveVerificationAttempt(storage.db, 'r-0', 100)).toBeUndefined();
+    if (database().engine === 'postgres') {
+      // Different codes shared statements: fewer transactions than reservations.
+      const transactions = await sql<{
+        n: number;
+      }>`select count(distinct xmin::text)::int as n from verifications where id like 'r-%'`.execute(storage.db);
+      expect(transactions.rows[0]?.n).toBeLessThan(checks.length);
+    }
+    const settled = await Promise.all(
+      checks.map((id) => verifications.settlePendingVerification(storage.db, id, 'approved', 200)),
+    );
+    for (const id of ids) expect(settled.filter((won, index) => won && checks[index] === id)).toHaveLength(1);
+    const rows = await Promise.all(ids.map((id) => verifications.findVerificationById(storage.db, id)));
+    expect(rows.map((row) => [row?.status, row?.attempts])).toEqual(ids.map(() => ['approved', 3]));
+  });
+
   it('answers each of many concurrent sends whether an older code of its own number is pending', async () => {
     await verifications.insertVerification(storage.db, verification('c-old', { phone: '+12015550120' }));
     const fresh = Array.from({ length: 12 }, (_, index) =>
@@ -218,33 +245,61 @@ describeEachEngine('storage', (database) => {
   ])(
     'finds pending codes through the partial index when %s, also with a generic (prepared) plan',
     async (_what, compile) => {
-      const { sql: text, parameters } = compile();
-      if (database().engine === 'postgres') {
-        const explained = await storage.db.connection().execute(async (connection) => {
-          await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
-          await sql.raw(`prepare plan_check as ${text}`).execute(connection);
-          const literal = (value: unknown): string =>
-            Array.isArray(value)
-              ? `'{${value.map((item) => (item === null ? 'NULL' : JSON.stringify(String(item)))).join(',')}}'`
-              : typeof value === 'number'
-                ? String(value)
-                : `'${String(value)}'`;
-          const plan = await sql
-            .raw<{ 'QUERY PLAN': string }>(`explain execute plan_check(${parameters.map(literal).join(', ')})`)
-            .execute(connection);
-          await sql`deallocate plan_check`.execute(connection);
-          await sql`reset plan_cache_mode`.execute(connection);
-          return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
-        });
-        expect(explained).toContain('verifications_pending_by_phone_usage');
-      } else {
-        const plan = await sql
-          .raw<{ detail: string }>(`explain query plan ${text.replaceAll('?', 'null')}`)
-          .execute(storage.db);
-        expect(plan.rows.map((row) => row.detail).join('\n')).toContain('verifications_pending_by_phone_usage');
-      }
+      expect(await planOf(compile())).toContain('verifications_pending_by_phone_usage');
     },
   );
+
+  it('finds the codes that concurrent checks reserve and settle by primary key, also with a generic plan', async () => {
+    if (database().engine === 'postgres') {
+      // At scale: 20,000 codes, most of them pending (unchecked codes stay pending until a check or
+      // a newer send settles them), so the planner sees the table as production would.
+      await sql`insert into verifications (id, phone, usage, code_hash, status, attempts, max_attempts, expires_at, created_at, updated_at)
+        select 'scale-' || n, '+1999555' || lpad(n::text, 5, '0'), 'SignIn', 'h', case when n % 5 = 0 then 'approved' else 'pending' end, 0, 5, 10000, 1, 1
+        from generate_series(1, 20000) as n`.execute(storage.db);
+      await sql`analyze verifications`.execute(storage.db);
+    }
+    const statements =
+      database().engine === 'postgres'
+        ? [
+            verifications.reserveVerificationAttemptsQuery.compile(storage.db, { ids: ['a', 'b'], nows: [1, 1] }),
+            verifications.settlePendingVerificationsQuery.compile(storage.db, {
+              ids: ['a', 'b'],
+              statuses: ['approved', 'expired'],
+              nows: [1, 1],
+            }),
+          ]
+        : [verifications.findVerificationByIdQuery.compile(storage.db, { id: 'a' })];
+    for (const statement of statements) {
+      const plan = await planOf(statement);
+      expect(plan, plan).toMatch(/verifications_pkey|sqlite_autoindex_verifications_1/);
+    }
+  });
+
+  /** The plan PostgreSQL uses for a prepared statement (forced generic), or SQLite's query plan. */
+  async function planOf({ sql: text, parameters }: { sql: string; parameters: readonly unknown[] }): Promise<string> {
+    if (database().engine === 'postgres') {
+      return storage.db.connection().execute(async (connection) => {
+        await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+        await sql.raw(`prepare plan_check as ${text}`).execute(connection);
+        const literal = (value: unknown): string =>
+          Array.isArray(value)
+            ? `'{${value.map((item) => (item === null ? 'NULL' : JSON.stringify(String(item)))).join(',')}}'`
+            : typeof value === 'number'
+              ? String(value)
+              : `'${String(value)}'`;
+        const plan = await sql
+          .raw<{ 'QUERY PLAN': string }>(`explain execute plan_check(${parameters.map(literal).join(', ')})`)
+          .execute(connection);
+        await sql`deallocate plan_check`.execute(connection);
+        await sql`reset plan_cache_mode`.execute(connection);
+        return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+    }
+    const plan = await sql
+      .raw<{ detail: string }>(`explain query plan ${text.replaceAll('?', 'null')}`)
+      .execute(storage.db);
+    return plan.rows.map((row) => row.detail).join('\n');
+  }
 
   it('keeps serving a cached prepared statement after the table changes', async () => {
     // PostgreSQL: a separate one-connection pool holds a named statement while "another instance"

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import { insertBatcher, unnestInsert } from '../insert-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, DevOutboxTable } from '../schema.ts';
+import { statementBatcher, unnestInsert } from '../statement-batcher.ts';
 
 export type DevOutboxRow = Selectable<DevOutboxTable>;
 export type NewDevOutboxRow = Omit<DevOutboxRow, 'id'>;
@@ -13,11 +13,11 @@ const insertDevOutboxQuery = precompiled((db: Kysely<Database>, row: NewDevOutbo
     .values(insertRow(row, { phone: true, to_masked: true, usage: true, text: true, created_at: true })),
 );
 
-const appendDevOutbox = insertBatcher<Database, NewDevOutboxRow>({
-  insertOne: async (db, row) => {
+const appendDevOutbox = statementBatcher<Database, NewDevOutboxRow>({
+  one: async (db, row) => {
     await insertDevOutboxQuery(db, row);
   },
-  insertMany: unnestInsert('dev_outbox', [
+  many: unnestInsert('dev_outbox', [
     ['phone', 'text'],
     ['to_masked', 'text'],
     ['usage', 'text'],

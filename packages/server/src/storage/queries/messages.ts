@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import { insertBatcher, unnestInsert } from '../insert-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, MessagesTable } from '../schema.ts';
+import { statementBatcher, unnestInsert } from '../statement-batcher.ts';
 
 export type MessageRow = Selectable<MessagesTable>;
 
@@ -29,11 +29,11 @@ const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =
 );
 
 // Every send writes a row: on PostgreSQL the rows of concurrent sends share one statement.
-const appendMessage = insertBatcher<Database, MessageRow>({
-  insertOne: async (db, row) => {
+const appendMessage = statementBatcher<Database, MessageRow>({
+  one: async (db, row) => {
     await insertMessageQuery(db, row);
   },
-  insertMany: unnestInsert('messages', [
+  many: unnestInsert('messages', [
     ['id', 'text'],
     ['verification_id', 'text'],
     ['connector_id', 'text'],

@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { insertBatcher, unnestInsert } from '../insert-batcher.ts';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, VerificationStatus, VerificationsTable } from '../schema.ts';
+import { statementBatcher, unnestInsert } from '../statement-batcher.ts';
 
 // The send and check paths run these statements on every request: they are compiled once (see
 // precompiled.ts). The rest of the file builds its queries per call.
@@ -58,12 +58,12 @@ export const insertVerificationsQuery = unnestInsert<Database, VerificationRow, 
   sql`id, case when exists (select 1 from verifications older where older.phone = verifications.phone and older.usage = verifications.usage and older.status = 'pending' and older.id <> verifications.id) then 1 else 0 end as older_pending`,
 );
 
-const insertVerificationBatched = insertBatcher<Database, VerificationRow, { olderPending: boolean }>({
-  insertOne: async (db, row) => {
+const insertVerificationBatched = statementBatcher<Database, VerificationRow, { olderPending: boolean }>({
+  one: async (db, row) => {
     const result = await insertVerificationQuery(db, row);
     return { olderPending: Number(result.rows[0]?.older_pending) === 1 };
   },
-  insertMany: async (db, rows) => {
+  many: async (db, rows) => {
     const returned = await insertVerificationsQuery(db, rows);
     const older = new Map(returned.map((row) => [row.id, Number(row.older_pending) === 1]));
     return rows.map((row) => ({ olderPending: older.get(row.id) ?? false }));
@@ -78,7 +78,7 @@ export async function insertVerification(
   return insertVerificationBatched(db, row);
 }
 
-const findVerificationByIdQuery = precompiled((db: Kysely<Database>, args: { id: string }) =>
+export const findVerificationByIdQuery = precompiled((db: Kysely<Database>, args: { id: string }) =>
   db.selectFrom('verifications').selectAll().where('id', '=', args.id),
 );
 
@@ -95,8 +95,46 @@ export async function reserveVerificationAttempt(
   id: string,
   now: number,
 ): Promise<Pick<VerificationRow, 'attempts' | 'max_attempts' | 'code_hash'> | undefined> {
-  return (await reserveVerificationAttemptQuery(db, { id, now })).rows[0];
+  return reserveVerificationAttemptBatched(db, { id, now });
 }
+
+type AttemptSlot = Pick<VerificationRow, 'attempts' | 'max_attempts' | 'code_hash'>;
+
+/**
+ * On PostgreSQL, concurrent checks reserve their attempts in one statement. Each row is still
+ * updated atomically with the same conditions; two checks of one code never share a statement
+ * (an UPDATE changes a row once), so each gets its own slot or its own refusal.
+ */
+const reserveVerificationAttemptBatched = statementBatcher<
+  Database,
+  { id: string; now: number },
+  AttemptSlot | undefined
+>({
+  one: async (db, args) => (await reserveVerificationAttemptQuery(db, args)).rows[0],
+  many: async (db, items) => {
+    const rows = (
+      await reserveVerificationAttemptsQuery(db, {
+        ids: items.map((item) => item.id),
+        nows: items.map((item) => item.now),
+      })
+    ).rows;
+    const slots = new Map(rows.map((row) => [row.id, row]));
+    return items.map((item) => {
+      const slot = slots.get(item.id);
+      return slot ? { attempts: slot.attempts, max_attempts: slot.max_attempts, code_hash: slot.code_hash } : undefined;
+    });
+  },
+  key: (item) => item.id,
+});
+
+export const reserveVerificationAttemptsQuery = precompiled(
+  (db: Kysely<Database>, args: { ids: string[]; nows: number[] }) => {
+    const statement = sql<
+      AttemptSlot & { id: string }
+    >`update verifications as v set attempts = v.attempts + 1, updated_at = b.now from unnest(${args.ids}::text[], ${args.nows}::bigint[]) as b(id, now) where v.id = b.id and v.status = 'pending' and v.expires_at > b.now and v.attempts < v.max_attempts returning v.id, v.attempts, v.max_attempts, v.code_hash`;
+    return { compile: () => statement.compile(db) };
+  },
+);
 
 const reserveVerificationAttemptQuery = precompiled((db: Kysely<Database>, args: { id: string; now: number }) =>
   db
@@ -116,9 +154,37 @@ export async function settlePendingVerification(
   status: Exclude<VerificationStatus, 'pending'>,
   now: number,
 ): Promise<boolean> {
-  const result = await settlePendingVerificationQuery(db, { id, status, now });
-  return (result.numAffectedRows ?? 0n) > 0n;
+  return settlePendingVerificationBatched(db, { id, status, now });
 }
+
+type Settlement = { id: string; status: Exclude<VerificationStatus, 'pending'>; now: number };
+
+/** On PostgreSQL, concurrent approvals (and other settlements) share one conditional update. */
+const settlePendingVerificationBatched = statementBatcher<Database, Settlement, boolean>({
+  one: async (db, item) => ((await settlePendingVerificationQuery(db, item)).numAffectedRows ?? 0n) > 0n,
+  many: async (db, items) => {
+    const settled = new Set(
+      (
+        await settlePendingVerificationsQuery(db, {
+          ids: items.map((item) => item.id),
+          statuses: items.map((item) => item.status),
+          nows: items.map((item) => item.now),
+        })
+      ).rows.map((row) => row.id),
+    );
+    return items.map((item) => settled.has(item.id));
+  },
+  key: (item) => item.id,
+});
+
+export const settlePendingVerificationsQuery = precompiled(
+  (db: Kysely<Database>, args: { ids: string[]; statuses: string[]; nows: number[] }) => {
+    const statement = sql<{
+      id: string;
+    }>`update verifications as v set status = b.status, updated_at = b.now from unnest(${args.ids}::text[], ${args.statuses}::text[], ${args.nows}::bigint[]) as b(id, status, now) where v.id = b.id and v.status = 'pending' returning v.id`;
+    return { compile: () => statement.compile(db) };
+  },
+);
 
 const settlePendingVerificationQuery = precompiled(
   (db: Kysely<Database>, args: { id: string; status: Exclude<VerificationStatus, 'pending'>; now: number }) =>

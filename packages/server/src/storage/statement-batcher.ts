@@ -1,0 +1,137 @@
+import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import { engineOf } from './capabilities.ts';
+import { precompiled } from './precompiled.ts';
+
+interface Waiting<Item, Result> {
+  item: Item;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+}
+
+interface Queue<Item, Result> {
+  waiting: Array<Waiting<Item, Result>>;
+  scheduled: boolean;
+}
+
+export interface StatementBatcherOptions<DB, Item, Result> {
+  /** Runs the statement for one item. */
+  one(db: Kysely<DB>, item: Item): Promise<Result>;
+  /** Runs one statement for every item; resolves with one result per item, in the items' order. */
+  many(db: Kysely<DB>, items: Item[]): Promise<Result[]>;
+  /**
+   * Items with the same key never share a statement: an `UPDATE ... FROM unnest(...)` changes a
+   * row once however often it is listed, so a second check of one code waits for the next batch.
+   */
+  key?(item: Item): string;
+  /** Items per statement at most. */
+  maxItems?: number;
+}
+
+/**
+ * Runs one statement (an insert, an update) for the concurrent requests of one event-loop turn on
+ * PostgreSQL, where every statement is a network round trip and a commit: ten concurrent sends then
+ * cost one insert, not ten. Each caller still waits until its own item is written and gets its own
+ * result. A batch that fails (PostgreSQL rolls the whole statement back) is retried item by item,
+ * so a bad item fails alone.
+ *
+ * SQLite runs each item directly: its statements run in-process and already share one commit (see
+ * sqlite-group-commit.ts). So does anything inside a transaction, which must stay in it.
+ */
+export function statementBatcher<DB, Item, Result = void>(
+  options: StatementBatcherOptions<DB, Item, Result>,
+): (db: Kysely<DB>, item: Item) => Promise<Result> {
+  const maxItems = options.maxItems ?? 200;
+  const queues = new WeakMap<Kysely<DB>, Queue<Item, Result> | null>();
+
+  function queueOf(db: Kysely<DB>): Queue<Item, Result> | null {
+    let queue = queues.get(db);
+    if (queue === undefined) {
+      queue = engineOf(db) === 'postgres' && !db.isTransaction ? { waiting: [], scheduled: false } : null;
+      queues.set(db, queue);
+    }
+    return queue;
+  }
+
+  async function runOne(db: Kysely<DB>, entry: Waiting<Item, Result>): Promise<void> {
+    try {
+      entry.resolve(await options.one(db, entry.item));
+    } catch (error) {
+      entry.reject(error);
+    }
+  }
+
+  /** Up to maxItems waiting entries, at most one per key; the others stay queued. */
+  function takeBatch(queue: Queue<Item, Result>): Array<Waiting<Item, Result>> {
+    if (!options.key) return queue.waiting.splice(0, maxItems);
+    const keys = new Set<string>();
+    const batch: Array<Waiting<Item, Result>> = [];
+    const later: Array<Waiting<Item, Result>> = [];
+    for (const entry of queue.waiting) {
+      const key = options.key(entry.item);
+      if (batch.length < maxItems && !keys.has(key)) {
+        keys.add(key);
+        batch.push(entry);
+      } else later.push(entry);
+    }
+    queue.waiting = later;
+    return batch;
+  }
+
+  async function flush(db: Kysely<DB>, queue: Queue<Item, Result>): Promise<void> {
+    const batch = takeBatch(queue);
+    if (queue.waiting.length > 0) setImmediate(() => void flush(db, queue));
+    else queue.scheduled = false;
+    if (batch.length === 1) return runOne(db, batch[0] as Waiting<Item, Result>);
+    let results: Result[];
+    try {
+      results = await options.many(
+        db,
+        batch.map((entry) => entry.item),
+      );
+    } catch {
+      await Promise.all(batch.map((entry) => runOne(db, entry)));
+      return;
+    }
+    for (const [index, entry] of batch.entries()) entry.resolve(results[index] as Result);
+  }
+
+  return (db, item) => {
+    const queue = queueOf(db);
+    if (!queue) return options.one(db, item);
+    return new Promise<Result>((resolve, reject) => {
+      queue.waiting.push({ item, resolve, reject });
+      if (!queue.scheduled) {
+        queue.scheduled = true;
+        // After the I/O callbacks of this turn: every request that reached this statement by then
+        // shares it.
+        setImmediate(() => void flush(db, queue));
+      }
+    });
+  };
+}
+
+/**
+ * PostgreSQL: one INSERT for any number of rows, `insert ... select * from unnest($1::text[], ...)`,
+ * so the statement text (and its prepared plan) is the same whatever the batch size. `returning`
+ * is SQL for a RETURNING clause; the returned rows come back (PostgreSQL keeps unnest's order).
+ */
+export function unnestInsert<DB, Row extends object, Returned = void>(
+  table: string,
+  columns: ReadonlyArray<readonly [column: keyof Row & string, postgresType: string]>,
+  returning?: RawBuilder<unknown>,
+): ((db: Kysely<DB>, rows: Row[]) => Promise<Returned[]>) & {
+  /** The statement for these rows, as it would run (for EXPLAIN in tests). */
+  compile(db: Kysely<DB>, rows: Row[]): CompiledQuery<Returned>;
+} {
+  const query = precompiled((db: Kysely<DB>, arrays: Record<string, unknown[]>) => {
+    const statement = sql<Returned>`insert into ${sql.table(table)} (${sql.join(columns.map(([column]) => sql.ref(column)))}) select * from unnest(${sql.join(columns.map(([column, type]) => sql`${arrays[column]}::${sql.raw(type)}[]`))})${returning ? sql` returning ${returning}` : sql``}`;
+    return { compile: () => statement.compile(db) };
+  });
+  const arraysOf = (rows: Row[]) => {
+    const arrays: Record<string, unknown[]> = {};
+    for (const [column] of columns) arrays[column] = rows.map((row) => row[column]);
+    return arrays;
+  };
+  const run = async (db: Kysely<DB>, rows: Row[]) => (await query(db, arraysOf(rows))).rows;
+  return Object.assign(run, { compile: (db: Kysely<DB>, rows: Row[]) => query.compile(db, arraysOf(rows)) });
+}
