@@ -198,6 +198,35 @@ describeEachEngine('storage', (database) => {
     expect(await buckets.deleteExpiredBuckets(storage.db, 15)).toBe(1);
   });
 
+  it('counts concurrent hits on many buckets correctly, with shared buckets counted once per hit', async () => {
+    // 15 sends: each its own number bucket, all sharing one IP bucket.
+    const requests = Array.from({ length: 15 }, (_, index) => [
+      { key: `many:ip`, windowMs: 1000 },
+      { key: `many:phone-${String(index).padStart(2, '0')}`, windowMs: 1000 },
+    ]);
+    const counts = await Promise.all(requests.map((hits) => buckets.incrementBuckets(storage.db, hits, 0)));
+    expect(counts.map((rows) => rows.find((row) => row.key.startsWith('many:phone'))?.hits)).toEqual(
+      requests.map(() => 1),
+    );
+    // The shared bucket saw every hit exactly once, each caller a different count.
+    const shared = counts
+      .map((rows) => rows.find((row) => row.key === 'many:ip')?.hits)
+      .sort((a, b) => (a ?? 0) - (b ?? 0));
+    expect(shared).toEqual(requests.map((_, index) => index + 1));
+
+    // Without a shared bucket, concurrent sends share statements on PostgreSQL.
+    const separate = Array.from({ length: 15 }, (_, index) => [{ key: `solo:${index}`, windowMs: 1000 }]);
+    await Promise.all(separate.map((hits) => buckets.incrementBuckets(storage.db, hits, 0)));
+    if (database().engine === 'postgres') {
+      const transactions = await sql<{
+        n: number;
+      }>`select count(distinct xmin::text)::int as n from rate_limit_buckets where key like 'solo:%'`.execute(
+        storage.db,
+      );
+      expect(transactions.rows[0]?.n).toBeLessThan(separate.length);
+    }
+  });
+
   it('lets exactly `limit` of many concurrent requests through the SQL limiter, all-or-nothing across rules', async () => {
     const limiter = createSqlRateLimiter({ db: storage.db, clock: { now: () => 1_000 } });
     const rules = [

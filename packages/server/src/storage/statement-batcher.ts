@@ -22,7 +22,7 @@ export interface StatementBatcherOptions<DB, Item, Result> {
    * Items with the same key never share a statement: an `UPDATE ... FROM unnest(...)` changes a
    * row once however often it is listed, so a second check of one code waits for the next batch.
    */
-  key?(item: Item): string;
+  key?(item: Item): string | readonly string[];
   /** Items per statement at most. */
   maxItems?: number;
 }
@@ -68,8 +68,9 @@ export function statementBatcher<DB, Item, Result = void>(
     const later: Array<Waiting<Item, Result>> = [];
     for (const entry of queue.waiting) {
       const key = options.key(entry.item);
-      if (batch.length < maxItems && !keys.has(key)) {
-        keys.add(key);
+      const itemKeys = typeof key === 'string' ? [key] : key;
+      if (batch.length < maxItems && !itemKeys.some((one) => keys.has(one))) {
+        for (const one of itemKeys) keys.add(one);
         batch.push(entry);
       } else later.push(entry);
     }

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { precompiled } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
+import { statementBatcher } from '../statement-batcher.ts';
 
 export interface BucketHit {
   key: string;
@@ -19,6 +20,12 @@ export async function incrementBuckets(
   now: number,
 ): Promise<Array<{ key: string; hits: number; reset_at: number }>> {
   if (hits.length === 0) return [];
+  return incrementBatched(db, { hits, now });
+}
+
+type BucketCount = { key: string; hits: number; reset_at: number };
+
+async function incrementOnce(db: Kysely<Database>, hits: readonly BucketHit[], now: number): Promise<BucketCount[]> {
   const args: Record<string, unknown> = { now };
   hits.forEach((hit, index) => {
     args[`key${index}`] = hit.key;
@@ -26,6 +33,36 @@ export async function incrementBuckets(
   });
   return (await incrementQueryFor(hits.length)(db, args)).rows;
 }
+
+/**
+ * On PostgreSQL, the sends of one event-loop turn count their hits in one upsert. Sends that share
+ * a bucket (one number, one IP) never share a statement, so each still sees the counts of every hit
+ * before it. Rows go in key order, the lock order every statement uses, so instances cannot
+ * deadlock on each other's buckets. The batch decides expired windows at its latest `now`.
+ */
+const incrementBatched = statementBatcher<Database, { hits: readonly BucketHit[]; now: number }, BucketCount[]>({
+  one: (db, item) => incrementOnce(db, item.hits, item.now),
+  many: async (db, items) => {
+    const rows = items
+      .flatMap((item) => item.hits.map((hit) => ({ key: hit.key, resetAt: item.now + hit.windowMs })))
+      .sort((left, right) => (left.key < right.key ? -1 : 1));
+    const counts = await incrementManyQuery(db, {
+      keys: rows.map((row) => row.key),
+      resets: rows.map((row) => row.resetAt),
+      now: Math.max(...items.map((item) => item.now)),
+    });
+    const byKey = new Map(counts.rows.map((count) => [count.key, count]));
+    return items.map((item) => item.hits.map((hit) => byKey.get(hit.key) as BucketCount));
+  },
+  key: (item) => item.hits.map((hit) => hit.key),
+});
+
+export const incrementManyQuery = precompiled(
+  (db: Kysely<Database>, args: { keys: string[]; resets: number[]; now: number }) => {
+    const statement = sql<BucketCount>`insert into rate_limit_buckets (key, hits, reset_at) select b.key, 1, b.reset_at from unnest(${args.keys}::text[], ${args.resets}::bigint[]) as b(key, reset_at) on conflict (key) do update set hits = case when rate_limit_buckets.reset_at <= ${args.now} then 1 else rate_limit_buckets.hits + 1 end, reset_at = case when rate_limit_buckets.reset_at <= ${args.now} then excluded.reset_at else rate_limit_buckets.reset_at end returning key, hits, reset_at`;
+    return { compile: () => statement.compile(db) };
+  },
+);
 
 /** Every send runs this upsert: compiled once per number of buckets (see precompiled.ts). */
 const incrementQueries = new Map<number, ReturnType<typeof incrementQuery>>();
