@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/experience-service.ts';
@@ -73,6 +73,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     await migrate(storage.db);
     let limiter: RateLimiter;
     if (config.redisUrl) {
+      // Loaded only when configured: an instance without Redis does not carry the client in memory.
+      const { Redis } = await import('ioredis');
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
       limiter = createRedisRateLimiter({ redis });
     } else {
