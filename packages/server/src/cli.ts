@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
 import { readPassword } from './admin/read-password.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { createLogger, serverLogDestination } from './logger.ts';
 import { createPassline, startPassline, version } from './main.ts';
 
 /** `passline <command>`: every command reads the same environment as the server. */
@@ -13,7 +14,8 @@ async function main(argv: string[]): Promise<void> {
     .description('Apply migrations and start the HTTP server')
     .action(async () => {
       limitHeapGrowth();
-      const passline = await startPassline(loadConfig());
+      const config = loadConfig();
+      const passline = await startPassline(config, { logger: createLogger(config, serverLogDestination()) });
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
