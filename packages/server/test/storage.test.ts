@@ -467,6 +467,25 @@ describeEachEngine('storage', (database) => {
       }>`select count(distinct xmin::text)::int as n from dev_outbox where phone = '+12015550104'`.execute(storage.db);
       expect(transactions.rows[0]?.n).toBe(1);
     }
+    // More concurrent writes than one statement takes (200): split into several, none lost.
+    await Promise.all(
+      Array.from({ length: 450 }, (_, index) =>
+        devOutbox.insertDevOutboxMessage(storage.db, {
+          phone: '+12015550105',
+          to_masked: 'm',
+          usage: 'SignIn',
+          text: `bulk ${index}`,
+          created_at: 1,
+        }),
+      ),
+    );
+    expect(await devOutbox.listDevOutboxByPhone(storage.db, '+12015550105', 1000)).toHaveLength(450);
+    if (database().engine === 'postgres') {
+      const statements = await sql<{
+        n: number;
+      }>`select count(distinct xmin::text)::int as n from dev_outbox where phone = '+12015550105'`.execute(storage.db);
+      expect(statements.rows[0]?.n).toBe(3);
+    }
     // Newest first: the order in which the writes were made.
     expect((await devOutbox.listDevOutboxByPhone(storage.db, '+12015550104', 3)).map((row) => row.text)).toEqual([
       'message 19',
