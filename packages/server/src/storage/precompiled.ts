@@ -12,6 +12,12 @@ interface Template<Row> {
   slots: Slot[];
 }
 
+export interface Precompiled<Args, Row, DB> {
+  (db: Kysely<DB>, args: Args): Promise<QueryResult<Row>>;
+  /** The statement with these values, as it would run (for EXPLAIN in tests). */
+  compile(db: Kysely<DB>, args: Args): CompiledQuery<Row>;
+}
+
 /**
  * A query that Kysely builds and compiles once per database, then runs with fresh values.
  *
@@ -23,12 +29,6 @@ interface Template<Row> {
  * `build` receives placeholders instead of arguments and must use them only as values (in `where`,
  * `values`, `set`, `sql` templates): branching on an argument would freeze the first call's branch.
  */
-export interface Precompiled<Args, Row, DB> {
-  (db: Kysely<DB>, args: Args): Promise<QueryResult<Row>>;
-  /** The statement with these values, as it would run (for EXPLAIN in tests). */
-  compile(db: Kysely<DB>, args: Args): CompiledQuery<Row>;
-}
-
 export function precompiled<Args extends object, Row, DB>(
   build: (db: Kysely<DB>, args: Args) => Compilable<Row>,
 ): Precompiled<Args, Row, DB> {
