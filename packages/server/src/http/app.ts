@@ -84,14 +84,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // These three run on every request: callback-style hooks skip a promise each.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // No response leaves before the writes it reports are committed (SQLite commits in groups).
-  app.addHook('onSend', async () => {
-    await deps.sync();
+  app.addHook('onSend', (_request, _reply, payload, done) => {
+    deps.sync().then(
+      () => done(null, payload),
+      (error: Error) => done(error),
+    );
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    done();
     if (reply.statusCode >= 400) {
       // The path only: query strings may carry phone numbers.
       request.log.info(
