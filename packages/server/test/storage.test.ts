@@ -330,6 +330,48 @@ describeEachEngine('storage', (database) => {
     return plan.rows.map((row) => row.detail).join('\n');
   }
 
+  it('commits log rows without waiting for the disk, and that setting ends with their statement', async () => {
+    const { config, searchPath } = database();
+    // One connection, so the statement after the log write runs where the write ran.
+    const single =
+      config.database.engine === 'postgres'
+        ? openStorage({ ...config.database, poolSize: 1 }, searchPath ? { searchPath } : {})
+        : storage;
+    try {
+      await Promise.all(
+        ['async-1', 'async-2'].map((id) =>
+          messages.insertMessage(single.db, {
+            id,
+            verification_id: null,
+            connector_id: null,
+            factory_id: 'dev-sms',
+            to_masked: 'm',
+            usage: 'SignIn',
+            status: 'sent',
+            provider_message_id: null,
+            error_kind: null,
+            error_code: null,
+            error_message: null,
+            provider_request_id: null,
+            latency_ms: 1,
+            is_test: 0,
+            created_at: 600,
+          }),
+        ),
+      );
+      expect(
+        (await messages.listMessages(single.db, { limit: 10 })).filter((row) => row.id.startsWith('async-')),
+      ).toHaveLength(2);
+      if (config.database.engine === 'postgres') {
+        const setting = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(single.db);
+        expect(setting.rows[0]?.synchronous_commit).toBe('on');
+      }
+    } finally {
+      await storage.db.deleteFrom('messages').where('id', 'like', 'async-%').execute();
+      if (single !== storage) await single.close();
+    }
+  });
+
   it('keeps serving a cached prepared statement after the table changes', async () => {
     // PostgreSQL: a separate one-connection pool holds a named statement while "another instance"
     // alters the table. SQLite: the driver's statement cache on the one connection.

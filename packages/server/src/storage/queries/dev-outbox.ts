@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, DevOutboxTable } from '../schema.ts';
-import { statementBatcher, unnestInsert } from '../statement-batcher.ts';
+import { logAppender } from '../statement-batcher.ts';
 
 export type DevOutboxRow = Selectable<DevOutboxTable>;
 export type NewDevOutboxRow = Omit<DevOutboxRow, 'id'>;
@@ -13,18 +13,17 @@ const insertDevOutboxQuery = precompiled((db: Kysely<Database>, row: NewDevOutbo
     .values(insertRow(row, { phone: true, to_masked: true, usage: true, text: true, created_at: true })),
 );
 
-const appendDevOutbox = statementBatcher<Database, NewDevOutboxRow>({
-  one: async (db, row) => {
-    await insertDevOutboxQuery(db, row);
-  },
-  many: unnestInsert('dev_outbox', [
+const appendDevOutbox = logAppender<Database, NewDevOutboxRow>(
+  'dev_outbox',
+  [
     ['phone', 'text'],
     ['to_masked', 'text'],
     ['usage', 'text'],
     ['text', 'text'],
     ['created_at', 'bigint'],
-  ]),
-});
+  ],
+  insertDevOutboxQuery,
+);
 
 export async function insertDevOutboxMessage(db: Kysely<Database>, row: NewDevOutboxRow): Promise<void> {
   await appendDevOutbox(db, row);

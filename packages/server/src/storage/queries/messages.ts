@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { insertRow, precompiled } from '../precompiled.ts';
 import type { Database, MessagesTable } from '../schema.ts';
-import { statementBatcher, unnestInsert } from '../statement-batcher.ts';
+import { logAppender } from '../statement-batcher.ts';
 
 export type MessageRow = Selectable<MessagesTable>;
 
@@ -28,12 +28,11 @@ const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =
   ),
 );
 
-// Every send writes a row: on PostgreSQL the rows of concurrent sends share one statement.
-const appendMessage = statementBatcher<Database, MessageRow>({
-  one: async (db, row) => {
-    await insertMessageQuery(db, row);
-  },
-  many: unnestInsert('messages', [
+// Every send writes a row: on PostgreSQL the rows of concurrent sends share one statement, committed
+// without waiting for the disk (see logAppender).
+const appendMessage = logAppender<Database, MessageRow>(
+  'messages',
+  [
     ['id', 'text'],
     ['verification_id', 'text'],
     ['connector_id', 'text'],
@@ -49,8 +48,9 @@ const appendMessage = statementBatcher<Database, MessageRow>({
     ['latency_ms', 'integer'],
     ['is_test', 'integer'],
     ['created_at', 'bigint'],
-  ]),
-});
+  ],
+  insertMessageQuery,
+);
 
 export async function insertMessage(db: Kysely<Database>, row: MessageRow): Promise<void> {
   await appendMessage(db, row);

@@ -53,9 +53,11 @@ export const insertVerificationsQuery = unnestInsert<Database, VerificationRow, 
     ['connector_id', 'text'],
     ['ip', 'text'],
   ],
-  // The statement's snapshot does not see the other rows of the batch: two sends to one number in
-  // the same moment both stay pending (the resend cooldown normally refuses the second).
-  sql`id, case when exists (select 1 from verifications older where older.phone = verifications.phone and older.usage = verifications.usage and older.status = 'pending' and older.id <> verifications.id) then 1 else 0 end as older_pending`,
+  {
+    // The statement's snapshot does not see the other rows of the batch: two sends to one number in
+    // the same moment both stay pending (the resend cooldown normally refuses the second).
+    returning: sql`id, case when exists (select 1 from verifications older where older.phone = verifications.phone and older.usage = verifications.usage and older.status = 'pending' and older.id <> verifications.id) then 1 else 0 end as older_pending`,
+  },
 );
 
 const insertVerificationBatched = statementBatcher<Database, VerificationRow, { olderPending: boolean }>({
