@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqlRateLimiter } from '../src/services/rate-limiter.ts';
 import { migrate, openStorage, type Storage } from '../src/storage/database.ts';
@@ -43,6 +43,25 @@ const verification = (
   ...overrides,
 });
 
+const message = (id: string, overrides: Partial<MessageRow> = {}): MessageRow => ({
+  id,
+  verification_id: null,
+  connector_id: null,
+  factory_id: 'dev-sms',
+  to_masked: '+1201*****00',
+  usage: 'SignIn',
+  status: 'sent',
+  provider_message_id: null,
+  error_kind: null,
+  error_code: null,
+  error_message: null,
+  provider_request_id: null,
+  latency_ms: 1,
+  is_test: 0,
+  created_at: 1,
+  ...overrides,
+});
+
 describeEachEngine('storage', (database) => {
   let storage: Storage;
   let applied: string[] = [];
@@ -52,6 +71,31 @@ describeEachEngine('storage', (database) => {
     applied = await migrate(storage.db);
   });
   afterAll(() => storage.close());
+
+  /**
+   * PostgreSQL: how many transactions wrote the matching rows. Rows written by one statement share
+   * its transaction id (xmin), so this counts the statements that wrote them.
+   */
+  async function transactionsWriting(table: string, where: RawBuilder<unknown>): Promise<number | undefined> {
+    const result = await sql<{
+      n: number;
+    }>`select count(distinct xmin::text)::int as n from ${sql.table(table)} where ${where}`.execute(storage.db);
+    return result.rows[0]?.n;
+  }
+
+  /** A storage on one PostgreSQL connection (the shared one on SQLite), closed after `run`. */
+  async function withOneConnection(run: (single: Storage) => Promise<void>): Promise<void> {
+    const { config, searchPath } = database();
+    const single =
+      config.database.engine === 'postgres'
+        ? openStorage({ ...config.database, poolSize: 1 }, searchPath ? { searchPath } : {})
+        : storage;
+    try {
+      await run(single);
+    } finally {
+      if (single !== storage) await single.close();
+    }
+  }
 
   it('applies the migrations once; a second run is a no-op', async () => {
     expect(applied).toEqual(Object.keys(migrations));
@@ -146,10 +190,7 @@ describeEachEngine('storage', (database) => {
     expect(await verifications.reserveVerificationAttempt(storage.db, 'r-0', 100)).toBeUndefined();
     if (database().engine === 'postgres') {
       // Different codes shared statements: fewer transactions than reservations.
-      const transactions = await sql<{
-        n: number;
-      }>`select count(distinct xmin::text)::int as n from verifications where id like 'r-%'`.execute(storage.db);
-      expect(transactions.rows[0]?.n).toBeLessThan(checks.length);
+      expect(await transactionsWriting('verifications', sql`id like 'r-%'`)).toBeLessThan(checks.length);
     }
     const settled = await Promise.all(
       checks.map((id) => verifications.settlePendingVerification(storage.db, id, 'approved', 200)),
@@ -169,12 +210,7 @@ describeEachEngine('storage', (database) => {
     const stored = await Promise.all(fresh.map((row) => verifications.findVerificationById(storage.db, row.id)));
     expect(stored.map((row) => row?.phone)).toEqual(fresh.map((row) => row.phone));
     if (database().engine === 'postgres') {
-      const transactions = await sql<{
-        n: number;
-      }>`select count(distinct xmin::text)::int as n from verifications where id like 'c-%' and id <> 'c-old'`.execute(
-        storage.db,
-      );
-      expect(transactions.rows[0]?.n).toBe(1);
+      expect(await transactionsWriting('verifications', sql`id like 'c-%' and id <> 'c-old'`)).toBe(1);
     }
   });
 
@@ -218,12 +254,7 @@ describeEachEngine('storage', (database) => {
     const separate = Array.from({ length: 15 }, (_, index) => [{ key: `solo:${index}`, windowMs: 1000 }]);
     await Promise.all(separate.map((hits) => buckets.incrementBuckets(storage.db, hits, 0)));
     if (database().engine === 'postgres') {
-      const transactions = await sql<{
-        n: number;
-      }>`select count(distinct xmin::text)::int as n from rate_limit_buckets where key like 'solo:%'`.execute(
-        storage.db,
-      );
-      expect(transactions.rows[0]?.n).toBeLessThan(separate.length);
+      expect(await transactionsWriting('rate_limit_buckets', sql`key like 'solo:%'`)).toBeLessThan(separate.length);
     }
   });
 
@@ -331,66 +362,42 @@ describeEachEngine('storage', (database) => {
   }
 
   it('commits log rows without waiting for the disk, and that setting ends with their statement', async () => {
-    const { config, searchPath } = database();
     // One connection, so the statement after the log write runs where the write ran.
-    const single =
-      config.database.engine === 'postgres'
-        ? openStorage({ ...config.database, poolSize: 1 }, searchPath ? { searchPath } : {})
-        : storage;
-    try {
-      await Promise.all(
-        ['async-1', 'async-2'].map((id) =>
-          messages.insertMessage(single.db, {
-            id,
-            verification_id: null,
-            connector_id: null,
-            factory_id: 'dev-sms',
-            to_masked: 'm',
-            usage: 'SignIn',
-            status: 'sent',
-            provider_message_id: null,
-            error_kind: null,
-            error_code: null,
-            error_message: null,
-            provider_request_id: null,
-            latency_ms: 1,
-            is_test: 0,
-            created_at: 600,
-          }),
-        ),
-      );
-      expect(
-        (await messages.listMessages(single.db, { limit: 10 })).filter((row) => row.id.startsWith('async-')),
-      ).toHaveLength(2);
-      if (config.database.engine === 'postgres') {
-        const setting = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(single.db);
-        expect(setting.rows[0]?.synchronous_commit).toBe('on');
+    await withOneConnection(async (single) => {
+      try {
+        await Promise.all(
+          ['async-1', 'async-2'].map((id) =>
+            messages.insertMessage(single.db, message(id, { to_masked: 'm', created_at: 600 })),
+          ),
+        );
+        expect(
+          (await messages.listMessages(single.db, { limit: 10 })).filter((row) => row.id.startsWith('async-')),
+        ).toHaveLength(2);
+        if (database().engine === 'postgres') {
+          const setting = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(single.db);
+          expect(setting.rows[0]?.synchronous_commit).toBe('on');
+        }
+      } finally {
+        await storage.db.deleteFrom('messages').where('id', 'like', 'async-%').execute();
       }
-    } finally {
-      await storage.db.deleteFrom('messages').where('id', 'like', 'async-%').execute();
-      if (single !== storage) await single.close();
-    }
+    });
   });
 
   it('keeps serving a cached prepared statement after the table changes', async () => {
     // PostgreSQL: a separate one-connection pool holds a named statement while "another instance"
     // alters the table. SQLite: the driver's statement cache on the one connection.
-    const { config, searchPath } = database();
-    const reader =
-      config.database.engine === 'postgres'
-        ? openStorage({ ...config.database, poolSize: 1 }, searchPath ? { searchPath } : {})
-        : storage;
-    try {
-      const read = () => reader.db.selectFrom('settings').selectAll().where('key', '=', 'ddl').execute();
-      await settings.upsertSetting(reader.db, 'ddl', '1', 1);
-      for (let round = 0; round < 6; round++) expect(await read()).toHaveLength(1);
-      await sql`alter table settings add column note text`.execute(storage.db);
-      await storage.sync();
-      expect((await read())[0]).toMatchObject({ key: 'ddl', note: null });
-    } finally {
-      await sql`alter table settings drop column note`.execute(storage.db);
-      if (reader !== storage) await reader.close();
-    }
+    await withOneConnection(async (reader) => {
+      try {
+        const read = () => reader.db.selectFrom('settings').selectAll().where('key', '=', 'ddl').execute();
+        await settings.upsertSetting(reader.db, 'ddl', '1', 1);
+        for (let round = 0; round < 6; round++) expect(await read()).toHaveLength(1);
+        await sql`alter table settings add column note text`.execute(storage.db);
+        await storage.sync();
+        expect((await read())[0]).toMatchObject({ key: 'ddl', note: null });
+      } finally {
+        await sql`alter table settings drop column note`.execute(storage.db);
+      }
+    });
   });
 
   it('upserts settings', async () => {
@@ -402,23 +409,10 @@ describeEachEngine('storage', (database) => {
 
   it('lists messages newest first with keyset pagination, and the outbox by number', async () => {
     for (const [index, createdAt] of [10, 20, 20, 30].entries()) {
-      await messages.insertMessage(storage.db, {
-        id: `m${index}`,
-        verification_id: null,
-        connector_id: null,
-        factory_id: 'dev-sms',
-        to_masked: '+1201*****00',
-        usage: 'SignIn',
-        status: index === 3 ? 'failed' : 'sent',
-        provider_message_id: null,
-        error_kind: null,
-        error_code: null,
-        error_message: null,
-        provider_request_id: null,
-        latency_ms: 1,
-        is_test: 0,
-        created_at: createdAt,
-      });
+      await messages.insertMessage(
+        storage.db,
+        message(`m${index}`, { status: index === 3 ? 'failed' : 'sent', created_at: createdAt }),
+      );
     }
     const page1 = await messages.listMessages(storage.db, { limit: 2 });
     expect(page1.map((row) => row.id)).toEqual(['m3', 'm2']);
@@ -450,42 +444,26 @@ describeEachEngine('storage', (database) => {
     ]);
   });
   it('stores every row of many concurrent log writes, in order, and fails a bad row alone', async () => {
-    const message = (id: string, text: string | null): MessageRow => ({
-      id,
-      verification_id: null,
-      connector_id: null,
-      factory_id: 'dev-sms',
-      to_masked: '+1201*****04',
-      usage: 'SignIn',
-      status: 'sent',
-      provider_message_id: null,
-      error_kind: null,
-      error_code: null,
-      // Quotes, commas, braces and NULL must survive PostgreSQL's array encoding.
-      error_message: text,
-      provider_request_id: null,
-      latency_ms: 7,
-      is_test: 0,
-      created_at: 500,
-    });
+    // Quotes, commas, braces and NULL must survive PostgreSQL's array encoding.
+    const batchMessage = (id: string, text: string | null) =>
+      message(id, { to_masked: '+1201*****04', error_message: text, latency_ms: 7, created_at: 500 });
     const texts = Array.from({ length: 30 }, (_, index) => (index % 3 ? `say "{${index}}", \\ ok` : null));
-    await Promise.all(texts.map((text, index) => messages.insertMessage(storage.db, message(`batch-${index}`, text))));
+    await Promise.all(
+      texts.map((text, index) => messages.insertMessage(storage.db, batchMessage(`batch-${index}`, text))),
+    );
     const stored = await messages.listMessages(storage.db, { limit: 100, before: { createdAt: 501, id: '' } });
     const byId = new Map(stored.map((row) => [row.id, row]));
     expect(texts.map((_, index) => byId.get(`batch-${index}`)?.error_message)).toEqual(texts);
     if (database().engine === 'postgres') {
       // One statement, one transaction: every row carries the same xmin.
-      const transactions = await sql<{
-        n: number;
-      }>`select count(distinct xmin::text)::int as n from messages where id like 'batch-%'`.execute(storage.db);
-      expect(transactions.rows[0]?.n).toBe(1);
+      expect(await transactionsWriting('messages', sql`id like 'batch-%'`)).toBe(1);
     }
 
     // A duplicate id among good rows: only its own write fails.
     const results = await Promise.allSettled([
-      messages.insertMessage(storage.db, message('batch-late-1', null)),
-      messages.insertMessage(storage.db, message('batch-3', 'duplicate')),
-      messages.insertMessage(storage.db, message('batch-late-2', null)),
+      messages.insertMessage(storage.db, batchMessage('batch-late-1', null)),
+      messages.insertMessage(storage.db, batchMessage('batch-3', 'duplicate')),
+      messages.insertMessage(storage.db, batchMessage('batch-late-2', null)),
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(
@@ -504,10 +482,7 @@ describeEachEngine('storage', (database) => {
       ),
     );
     if (database().engine === 'postgres') {
-      const transactions = await sql<{
-        n: number;
-      }>`select count(distinct xmin::text)::int as n from dev_outbox where phone = '+12015550104'`.execute(storage.db);
-      expect(transactions.rows[0]?.n).toBe(1);
+      expect(await transactionsWriting('dev_outbox', sql`phone = '+12015550104'`)).toBe(1);
     }
     // More concurrent writes than one statement takes (200): split into several, none lost.
     await Promise.all(
@@ -523,10 +498,7 @@ describeEachEngine('storage', (database) => {
     );
     expect(await devOutbox.listDevOutboxByPhone(storage.db, '+12015550105', 1000)).toHaveLength(450);
     if (database().engine === 'postgres') {
-      const statements = await sql<{
-        n: number;
-      }>`select count(distinct xmin::text)::int as n from dev_outbox where phone = '+12015550105'`.execute(storage.db);
-      expect(statements.rows[0]?.n).toBe(3);
+      expect(await transactionsWriting('dev_outbox', sql`phone = '+12015550105'`)).toBe(3);
     }
     // Newest first: the order in which the writes were made.
     expect((await devOutbox.listDevOutboxByPhone(storage.db, '+12015550104', 3)).map((row) => row.text)).toEqual([
