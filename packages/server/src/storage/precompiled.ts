@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult, RawBuilder } from 'kysely';
 
 /** Stands in for an argument while a query is built; its position in the parameters is remembered. */
 class Placeholder {
@@ -26,11 +26,12 @@ export interface Precompiled<Args, Row, DB> {
  * thousands of times a second. The SQL text also stays the same string object, so the prepared
  * statement caches find it without hashing a new string.
  *
- * `build` receives placeholders instead of arguments and must use them only as values (in `where`,
- * `values`, `set`, `sql` templates): branching on an argument would freeze the first call's branch.
+ * `build` returns a query builder or a raw `sql` statement. It receives placeholders instead of
+ * arguments and must use them only as values (in `where`, `values`, `set`, `sql` templates):
+ * branching on an argument would freeze the first call's branch.
  */
 export function precompiled<Args extends object, Row, DB>(
-  build: (db: Kysely<DB>, args: Args) => Compilable<Row>,
+  build: (db: Kysely<DB>, args: Args) => Compilable<Row> | RawBuilder<Row>,
 ): Precompiled<Args, Row, DB> {
   const templates = new WeakMap<Kysely<DB>, Template<Row>>();
   const compile = (db: Kysely<DB>, args: Args): CompiledQuery<Row> => {
@@ -49,12 +50,14 @@ export function precompiled<Args extends object, Row, DB>(
 
 function compileTemplate<Args extends object, Row, DB>(
   db: Kysely<DB>,
-  build: (db: Kysely<DB>, args: Args) => Compilable<Row>,
+  build: (db: Kysely<DB>, args: Args) => Compilable<Row> | RawBuilder<Row>,
 ): Template<Row> {
   const placeholders = new Proxy({} as Args, {
     get: (_target, name) => new Placeholder(String(name)),
   });
-  const compiled = build(db, placeholders).compile();
+  const built = build(db, placeholders);
+  // A raw `sql` statement compiles against a database; a query builder already knows its own.
+  const compiled = 'isRawBuilder' in built ? built.compile(db) : built.compile();
   const slots = compiled.parameters.map(
     (parameter): Slot => (parameter instanceof Placeholder ? { name: parameter.name } : { constant: parameter }),
   );

@@ -125,7 +125,7 @@ export function unnestInsert<DB, Row extends object, Returned = void>(
   /** The statement for these rows, as it would run (for EXPLAIN in tests). */
   compile(db: Kysely<DB>, rows: Row[]): CompiledQuery<Returned>;
 } {
-  const query = precompiled((db: Kysely<DB>, arrays: Record<string, unknown[]>) => {
+  const query = precompiled((_db: Kysely<DB>, arrays: Record<string, unknown[]>) => {
     const names = sql.join(columns.map(([column]) => sql.ref(column)));
     const values = sql`unnest(${sql.join(columns.map(([column, type]) => sql`${arrays[column]}::${sql.raw(type)}[]`))}) as rows (${names})`;
     // set_config(..., true) lasts for this statement's own transaction only.
@@ -133,8 +133,7 @@ export function unnestInsert<DB, Row extends object, Returned = void>(
       ? sql`${values} cross join (select set_config('synchronous_commit', 'off', true)) as commit_mode`
       : values;
     const returning = options.returning ? sql` returning ${options.returning}` : sql``;
-    const statement = sql<Returned>`insert into ${sql.table(table)} (${names}) select rows.* from ${from}${returning}`;
-    return { compile: () => statement.compile(db) };
+    return sql<Returned>`insert into ${sql.table(table)} (${names}) select rows.* from ${from}${returning}`;
   });
   const arraysOf = (rows: Row[]) => {
     const arrays: Record<string, unknown[]> = {};

@@ -58,10 +58,8 @@ const incrementBatched = statementBatcher<Database, { hits: readonly BucketHit[]
 });
 
 export const incrementManyQuery = precompiled(
-  (db: Kysely<Database>, args: { keys: string[]; resets: number[]; now: number }) => {
-    const statement = sql<BucketCount>`insert into rate_limit_buckets (key, hits, reset_at) select b.key, 1, b.reset_at from unnest(${args.keys}::text[], ${args.resets}::bigint[]) as b(key, reset_at) on conflict (key) do update set hits = case when rate_limit_buckets.reset_at <= ${args.now} then 1 else rate_limit_buckets.hits + 1 end, reset_at = case when rate_limit_buckets.reset_at <= ${args.now} then excluded.reset_at else rate_limit_buckets.reset_at end returning key, hits, reset_at`;
-    return { compile: () => statement.compile(db) };
-  },
+  (_db: Kysely<Database>, args: { keys: string[]; resets: number[]; now: number }) =>
+    sql<BucketCount>`insert into rate_limit_buckets (key, hits, reset_at) select b.key, 1, b.reset_at from unnest(${args.keys}::text[], ${args.resets}::bigint[]) as b(key, reset_at) on conflict (key) do update set hits = case when rate_limit_buckets.reset_at <= ${args.now} then 1 else rate_limit_buckets.hits + 1 end, reset_at = case when rate_limit_buckets.reset_at <= ${args.now} then excluded.reset_at else rate_limit_buckets.reset_at end returning key, hits, reset_at`,
 );
 
 /** Every send runs this upsert: compiled once per number of buckets (see precompiled.ts). */

@@ -130,12 +130,10 @@ const reserveVerificationAttemptBatched = statementBatcher<
 });
 
 export const reserveVerificationAttemptsQuery = precompiled(
-  (db: Kysely<Database>, args: { ids: string[]; nows: number[] }) => {
-    const statement = sql<
+  (_db: Kysely<Database>, args: { ids: string[]; nows: number[] }) =>
+    sql<
       AttemptSlot & { id: string }
-    >`update verifications as v set attempts = v.attempts + 1, updated_at = b.now from unnest(${args.ids}::text[], ${args.nows}::bigint[]) as b(id, now) where v.id = b.id and v.status = 'pending' and v.expires_at > b.now and v.attempts < v.max_attempts returning v.id, v.attempts, v.max_attempts, v.code_hash`;
-    return { compile: () => statement.compile(db) };
-  },
+    >`update verifications as v set attempts = v.attempts + 1, updated_at = b.now from unnest(${args.ids}::text[], ${args.nows}::bigint[]) as b(id, now) where v.id = b.id and v.status = 'pending' and v.expires_at > b.now and v.attempts < v.max_attempts returning v.id, v.attempts, v.max_attempts, v.code_hash`,
 );
 
 const reserveVerificationAttemptQuery = precompiled((db: Kysely<Database>, args: { id: string; now: number }) =>
@@ -180,12 +178,10 @@ const settlePendingVerificationBatched = statementBatcher<Database, Settlement, 
 });
 
 export const settlePendingVerificationsQuery = precompiled(
-  (db: Kysely<Database>, args: { ids: string[]; statuses: string[]; nows: number[] }) => {
-    const statement = sql<{
+  (_db: Kysely<Database>, args: { ids: string[]; statuses: string[]; nows: number[] }) =>
+    sql<{
       id: string;
-    }>`update verifications as v set status = b.status, updated_at = b.now from unnest(${args.ids}::text[], ${args.statuses}::text[], ${args.nows}::bigint[]) as b(id, status, now) where v.id = b.id and v.status = 'pending' returning v.id`;
-    return { compile: () => statement.compile(db) };
-  },
+    }>`update verifications as v set status = b.status, updated_at = b.now from unnest(${args.ids}::text[], ${args.statuses}::text[], ${args.nows}::bigint[]) as b(id, status, now) where v.id = b.id and v.status = 'pending' returning v.id`,
 );
 
 const settlePendingVerificationQuery = precompiled(
