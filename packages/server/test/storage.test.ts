@@ -470,32 +470,25 @@ describeEachEngine('storage', (database) => {
       (await messages.listMessages(storage.db, { limit: 100 })).filter((row) => row.id.startsWith('batch-late')),
     ).toHaveLength(2);
 
-    await Promise.all(
-      Array.from({ length: 20 }, (_, index) =>
-        devOutbox.insertDevOutboxMessage(storage.db, {
-          phone: '+12015550104',
-          to_masked: 'm',
-          usage: 'SignIn',
-          text: `message ${index}`,
-          created_at: 1,
-        }),
-      ),
-    );
+    /** `count` concurrent outbox writes to `phone`, texts `${prefix} 0` … in the order made. */
+    const writeOutbox = (phone: string, count: number, prefix: string) =>
+      Promise.all(
+        Array.from({ length: count }, (_, index) =>
+          devOutbox.insertDevOutboxMessage(storage.db, {
+            phone,
+            to_masked: 'm',
+            usage: 'SignIn',
+            text: `${prefix} ${index}`,
+            created_at: 1,
+          }),
+        ),
+      );
+    await writeOutbox('+12015550104', 20, 'message');
     if (database().engine === 'postgres') {
       expect(await transactionsWriting('dev_outbox', sql`phone = '+12015550104'`)).toBe(1);
     }
     // More concurrent writes than one statement takes (200): split into several, none lost.
-    await Promise.all(
-      Array.from({ length: 450 }, (_, index) =>
-        devOutbox.insertDevOutboxMessage(storage.db, {
-          phone: '+12015550105',
-          to_masked: 'm',
-          usage: 'SignIn',
-          text: `bulk ${index}`,
-          created_at: 1,
-        }),
-      ),
-    );
+    await writeOutbox('+12015550105', 450, 'bulk');
     expect(await devOutbox.listDevOutboxByPhone(storage.db, '+12015550105', 1000)).toHaveLength(450);
     if (database().engine === 'postgres') {
       expect(await transactionsWriting('dev_outbox', sql`phone = '+12015550105'`)).toBe(3);
