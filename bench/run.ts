@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -38,6 +38,12 @@ interface Row {
   rssMb: number;
   /** Server CPU time (user + system) per request: steadier than req/s on a busy machine. */
   cpuMicrosPerRequest: number;
+  /** CPU time of every PostgreSQL process per request (the PostgreSQL runs only). */
+  postgresCpuMicrosPerRequest: number | undefined;
+  /** CPU time of this process, where autocannon runs, per request. */
+  loadGeneratorCpuMicrosPerRequest: number;
+  /** Share of the machine's CPU time left idle during the scenario. */
+  machineIdlePercent: number;
 }
 
 // Valid, distinct US numbers: 20 area codes × the 555 exchange × 10,000 lines.
@@ -61,12 +67,12 @@ async function main() {
   writeFileSync(join(root, 'bench/out/results.json'), JSON.stringify({ machine, rows }, null, 2));
   console.log(JSON.stringify(machine));
   console.log(
-    '| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors | requests | seconds | server CPU µs/req | server RSS MB |',
+    '| engine | scenario | req/s | p50 ms | p99 ms | non-2xx | errors | requests | seconds | server CPU µs/req | PostgreSQL CPU µs/req | load generator CPU µs/req | machine idle % | server RSS MB |',
   );
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     console.log(
-      `| ${row.engine} | ${row.scenario} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} | ${row.total} | ${row.seconds} | ${row.cpuMicrosPerRequest} | ${row.rssMb} |`,
+      `| ${row.engine} | ${row.scenario} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${row.errors} | ${row.total} | ${row.seconds} | ${row.cpuMicrosPerRequest} | ${row.postgresCpuMicrosPerRequest ?? '-'} | ${row.loadGeneratorCpuMicrosPerRequest} | ${row.machineIdlePercent} | ${row.rssMb} |`,
     );
   }
 }
@@ -74,7 +80,7 @@ async function main() {
 async function benchBareFastify(): Promise<Row[]> {
   const server = await startChild([join(root, 'bench/bare-fastify.mjs')], {}, '/json');
   try {
-    const cpuBefore = cpuMicros(server.child.pid);
+    const cpuBefore = cpuSnapshot(server.child.pid);
     const result = await autocannon({ url: `${server.url}/json`, connections, duration: durationSeconds });
     return [toRow('-', 'bare Fastify JSON route (ceiling)', result, server.child, cpuBefore)];
   } finally {
@@ -109,7 +115,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     let next = 0;
-    let cpuBefore = cpuMicros(server.child.pid);
+    let cpuBefore = cpuSnapshot(server.child.pid);
     const issued: Array<{ id: string; to: string }> = [];
     const sendResult = await autocannon({
       url: server.url,
@@ -138,11 +144,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
       return code ? [{ id: verification.id, code }] : [];
     });
     let cursor = 0;
-    cpuBefore = cpuMicros(server.child.pid);
+    cpuBefore = cpuSnapshot(server.child.pid);
     // This run ends when the codes run out, but autocannon notices that only at its next one-second
     // tick: its duration (and its per-second mean) would count up to a second of idle tail.
     const checkStarted = performance.now();
-    let lastCheckAnswered = checkStarted;
+    let checkEnded: { seconds: number; cpuAfter: CpuSnapshot } | undefined;
+    let answered = 0;
     const checkResult = await autocannon({
       url: server.url,
       connections,
@@ -161,7 +168,11 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
             };
           },
           onResponse: () => {
-            lastCheckAnswered = performance.now();
+            if (++answered < pairs.length) return;
+            checkEnded = {
+              seconds: (performance.now() - checkStarted) / 1000,
+              cpuAfter: cpuSnapshot(server.child.pid),
+            };
           },
         },
       ],
@@ -173,7 +184,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<Row[]> {
         checkResult,
         server.child,
         cpuBefore,
-        (lastCheckAnswered - checkStarted) / 1000,
+        checkEnded,
       ),
     );
   } finally {
@@ -204,9 +215,42 @@ async function readIssuedCodes(
   }
 }
 
-function cpuMicros(pid: number | undefined): number {
-  // Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+interface CpuSnapshot {
+  server: number;
+  postgres: number;
+  loadGenerator: number;
+  machineIdle: number;
+  machineTotal: number;
+}
+
+/** Where the machine's CPU time went so far, in µs: the server, PostgreSQL, this process, idle. */
+function cpuSnapshot(serverPid: number | undefined): CpuSnapshot {
+  let postgres = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes(' (postgres) ')) postgres += processCpuMicros(stat);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  // The "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks.
+  const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number);
+  const tick = 10_000;
+  const usage = process.cpuUsage();
+  return {
+    server: processCpuMicros(readFileSync(`/proc/${serverPid}/stat`, 'utf8')),
+    postgres,
+    loadGenerator: usage.user + usage.system,
+    machineIdle: ((machine[3] ?? 0) + (machine[4] ?? 0)) * tick,
+    machineTotal: machine.reduce((sum, value) => sum + value, 0) * tick,
+  };
+}
+
+/** Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second). */
+function processCpuMicros(stat: string): number {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
@@ -215,12 +259,19 @@ function toRow(
   scenario: string,
   result: autocannon.Result,
   child: ChildProcess,
-  cpuBefore: number,
-  /** The measured seconds of a run that ends on its own; time-limited runs use autocannon's. */
-  seconds = result.duration,
+  cpuBefore: CpuSnapshot,
+  /** Where a run that ends on its own really ended; time-limited runs end when autocannon returns. */
+  end: { seconds: number; cpuAfter: CpuSnapshot } = { seconds: result.duration, cpuAfter: cpuSnapshot(child.pid) },
 ): Row {
+  const { seconds, cpuAfter: cpu } = end;
+  const perRequest = (micros: number) => Math.round(micros / Math.max(1, result.requests.total));
   return {
-    cpuMicrosPerRequest: Math.round((cpuMicros(child.pid) - cpuBefore) / Math.max(1, result.requests.total)),
+    cpuMicrosPerRequest: perRequest(cpu.server - cpuBefore.server),
+    postgresCpuMicrosPerRequest: engine === 'postgres' ? perRequest(cpu.postgres - cpuBefore.postgres) : undefined,
+    loadGeneratorCpuMicrosPerRequest: perRequest(cpu.loadGenerator - cpuBefore.loadGenerator),
+    machineIdlePercent: Math.round(
+      (100 * (cpu.machineIdle - cpuBefore.machineIdle)) / Math.max(1, cpu.machineTotal - cpuBefore.machineTotal),
+    ),
     engine,
     scenario,
     // Not autocannon's `requests.average` (the mean of one-second samples): see the check scenario.
