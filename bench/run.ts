@@ -215,6 +215,9 @@ async function readIssuedCodes(
   }
 }
 
+/** /proc counts CPU time in clock ticks, 100 per second. */
+const microsPerTick = 10_000;
+
 interface CpuSnapshot {
   server: number;
   postgres: number;
@@ -235,23 +238,22 @@ function cpuSnapshot(serverPid: number | undefined): CpuSnapshot {
       // the process ended meanwhile
     }
   }
-  // The "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks.
+  // The "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal.
   const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number);
-  const tick = 10_000;
   const usage = process.cpuUsage();
   return {
     server: processCpuMicros(readFileSync(`/proc/${serverPid}/stat`, 'utf8')),
     postgres,
     loadGenerator: usage.user + usage.system,
-    machineIdle: ((machine[3] ?? 0) + (machine[4] ?? 0)) * tick,
-    machineTotal: machine.reduce((sum, value) => sum + value, 0) * tick,
+    machineIdle: ((machine[3] ?? 0) + (machine[4] ?? 0)) * microsPerTick,
+    machineTotal: machine.reduce((sum, value) => sum + value, 0) * microsPerTick,
   };
 }
 
-/** Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second). */
+/** Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks. */
 function processCpuMicros(stat: string): number {
   const fields = stat.split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return (Number(fields[11]) + Number(fields[12])) * microsPerTick;
 }
 
 function toRow(
