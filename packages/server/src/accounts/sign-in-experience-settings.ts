@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../services/clock.ts';
+import { patchSchemaOf } from '../services/patch-schema.ts';
 import { findSettingByKey, upsertSetting } from '../storage/queries/settings.ts';
 import type { Database } from '../storage/schema.ts';
 
@@ -14,11 +15,7 @@ export const signInExperienceSchema = z.strictObject({
   password: z.boolean().default(true).describe('End users may set a password and sign in with it.'),
 });
 export type SignInExperience = z.infer<typeof signInExperienceSchema>;
-export const signInExperiencePatchSchema = z.strictObject({
-  phoneSignIn: z.boolean().optional(),
-  signUp: z.boolean().optional(),
-  password: z.boolean().optional(),
-});
+export const signInExperiencePatchSchema = patchSchemaOf(signInExperienceSchema);
 export type SignInExperiencePatch = z.infer<typeof signInExperiencePatchSchema>;
 
 const settingKey = 'sign-in-experience';

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { findSettingByKey, upsertSetting } from '../storage/queries/settings.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
+import { patchSchemaOf } from './patch-schema.ts';
 
 export const verificationSettingsSchema = z.strictObject({
   codeLength: z.number().int().min(4).max(10).default(6).describe('Digits in a code.'),
@@ -21,7 +22,7 @@ export const verificationSettingsSchema = z.strictObject({
   ipHourlyLimit: z.number().int().min(1).max(100000).default(20).describe('Codes per end-user IP per hour.'),
 });
 export type VerificationSettings = z.infer<typeof verificationSettingsSchema>;
-export const verificationSettingsPatchSchema = verificationSettingsSchema.partial();
+export const verificationSettingsPatchSchema = patchSchemaOf(verificationSettingsSchema);
 export type VerificationSettingsPatch = z.infer<typeof verificationSettingsPatchSchema>;
 
 const verificationKey = 'verification';
