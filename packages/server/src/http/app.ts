@@ -21,6 +21,7 @@ import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import { sendError } from './errors.ts';
+import { rejectNulCharacters } from './nul-characters.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { connectorRoutes } from './routes/connectors.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -84,10 +85,19 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  // These three run on every request: callback-style hooks skip a promise each.
+  // These run on every request: callback-style hooks skip a promise each.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
+  });
+  // Before schema validation, for every route, so no handler ever sees a NUL character.
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      rejectNulCharacters(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
   // No response leaves before the writes it reports are committed (SQLite commits in groups).
   app.addHook('onSend', (_request, _reply, payload, done) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import { normalisePhone } from '../../phone.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import {
@@ -89,6 +90,7 @@ export function adminRoutes(deps: {
           }),
           response: {
             200: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }),
+            400: errorResponseSchema,
             ...authErrors,
           },
         },
@@ -222,11 +224,27 @@ function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
+/** A cursor this API did not hand out is a client error, not a silent first page. */
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    return typeof createdAt === 'number' && typeof id === 'string' ? { createdAt, id } : undefined;
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    return undefined;
+    decoded = undefined;
   }
+  const [createdAt, id] = Array.isArray(decoded) ? (decoded as unknown[]) : [];
+  if (
+    Number.isSafeInteger(createdAt) &&
+    (createdAt as number) >= 0 &&
+    typeof id === 'string' &&
+    id.length > 0 &&
+    id.length <= 100 &&
+    !id.includes('\u0000')
+  ) {
+    return { createdAt: createdAt as number, id };
+  }
+  const message = 'is not a cursor from this API; pass nextCursor from the previous page unchanged';
+  throw new AppError('request.invalid', `Invalid request: querystring.cursor: ${message}`, {
+    issues: [{ path: 'querystring.cursor', message }],
+  });
 }
