@@ -38,10 +38,7 @@ describeEachEngine('NUL characters and bad cursors are refused at the edge', (da
     );
     expectRefused(await passline.request('GET', '/api/connectors/con%00'), 'params.id');
     expectRefused(await passline.request('DELETE', '/api/api-keys/key%00'), 'params.id');
-    expectRefused(
-      await passline.request('GET', '/api/verifications/vrf%00', { key: passline.verifyKey }),
-      'params.id',
-    );
+    expectRefused(await passline.request('GET', '/api/verifications/vrf%00', { key: passline.verifyKey }), 'params.id');
     expectRefused(await passline.request('GET', '/api/messages?usage=Sign%00In'), 'querystring.usage');
     expectRefused(
       await passline.request('POST', '/api/verifications', {
