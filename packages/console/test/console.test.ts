@@ -51,6 +51,8 @@ describeInChromium('admin console', () => {
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(text);
   }
+  // The setup page's README has its own "<provider>" heading: wait for the saved connector's page.
+  const savedConnectorPage = () => page.waitForURL(/\/console\/connectors\/con_[^/]+$/);
   async function templatesText(): Promise<string> {
     return textOf(page.getByTestId('templates-editor').locator('.cm-content'));
   }
@@ -160,6 +162,7 @@ describeInChromium('admin console', () => {
     await shot('setup-guide-twilio');
 
     await page.getByRole('button', { name: 'Save and done' }).click();
+    await savedConnectorPage();
     await heading('Twilio SMS').waitFor();
     await visible(page.getByText('SMS connector', { exact: true }));
     await visible(page.locator('.details-meta').getByText('Active', { exact: true }));
@@ -194,6 +197,7 @@ describeInChromium('admin console', () => {
     await page.getByLabel('Endpoint').fill(simulator.url);
     await eventually(() => page.getByLabel('Signature version').inputValue()).toBe('acs3');
     await page.getByRole('button', { name: 'Save and done' }).click();
+    await savedConnectorPage();
     await heading('Aliyun SMS').waitFor();
 
     const afterChange = await smsConnectors();
