@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -30,7 +31,17 @@ const environmentSchema = z.object({
       'must be 32 random bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)',
     ),
   PASSLINE_CONNECTORS: z.string().optional(),
-  PASSLINE_TRUST_PROXY: booleanFromEnv.default(false),
+  PASSLINE_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed === 'string') {
+        context.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   PASSLINE_DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
 });
@@ -49,8 +60,14 @@ export interface Config {
   encryptionKey: Buffer | undefined;
   /** Module specifiers or paths of custom connectors. */
   connectorModules: string[];
-  trustProxy: boolean;
+  /**
+   * Which peers may say who the client is in X-Forwarded-For: `false` (none: the socket's address
+   * is the client), a number of proxy hops in front of Passline, or the proxies' addresses and CIDRs.
+   */
+  trustProxy: TrustProxy;
 }
+
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -100,6 +117,43 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       .filter(Boolean),
     trustProxy: env.PASSLINE_TRUST_PROXY,
   });
+}
+
+const proxyPresets = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `PASSLINE_TRUST_PROXY`: unset or `false`; a hop count (`1` for one load balancer); or a
+ * comma-separated list of proxy addresses, CIDRs and the presets loopback, linklocal, uniquelocal.
+ * `true` is refused: trusting every hop lets any client choose its own IP address with a header,
+ * which defeats every per-IP limit. Returns the problem as a string.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy | string {
+  const trimmed = value?.trim().toLowerCase() ?? '';
+  if (trimmed === '' || trimmed === 'false' || trimmed === 'no' || trimmed === '0') return false;
+  if (trimmed === 'true' || trimmed === 'yes') {
+    return 'true would trust X-Forwarded-For from any client, so anyone could pick their own IP address and skip the per-IP limits; set the number of proxies in front of Passline (e.g. 1 for one load balancer) or their addresses (e.g. 10.0.0.0/8)';
+  }
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return hops <= 10 ? hops : 'a hop count is at most 10';
+  }
+  const entries = trimmed
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const invalid = entries.filter((entry) => !proxyPresets.has(entry) && !isAddressOrCidr(entry));
+  if (invalid.length > 0) {
+    return `${invalid.join(', ')}: not an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal; or give a hop count such as 1`;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Accepts 32 bytes as base64, base64url or hex. */

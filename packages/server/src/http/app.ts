@@ -14,6 +14,7 @@ import type { Accounts } from '../accounts/create-accounts.ts';
 import { adminAuthRoutes } from '../admin/admin-auth-routes.ts';
 import type { AdminAuthService } from '../admin/admin-auth-service.ts';
 import { consoleRoutes } from '../admin/console-routes.ts';
+import type { TrustProxy } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connector-service.ts';
@@ -37,7 +38,8 @@ export interface HttpDeps {
   verifications: VerificationService;
   adminAuth: AdminAuthService;
   accounts: Accounts;
-  trustProxy: boolean;
+  /** Which peers may set X-Forwarded-For (config.ts explains the values). */
+  trustProxy: TrustProxy;
   version: string;
   /** Resolves when the writes made so far are committed (storage.sync). */
   sync(): Promise<void>;
@@ -53,7 +55,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // by the error handler and failed requests in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
-    trustProxy: deps.trustProxy,
+    // A hop count as proxy-addr's function (fastify accepts a number at run time, its types do not).
+    trustProxy:
+      typeof deps.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (deps.trustProxy as number)
+        : deps.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
