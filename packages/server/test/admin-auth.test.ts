@@ -45,8 +45,12 @@ describeEachEngine('console admin auth', (database) => {
     });
 
   beforeAll(async () => {
-    // Both sit behind a TLS-terminating proxy (X-Forwarded-Proto is trusted when sent).
-    const options = { clock, adminAuth: { attemptsPerAccount: 5, attemptsPerIp: 6 }, config: { trustProxy: true } };
+    // Both sit behind one TLS-terminating proxy (X-Forwarded-Proto is trusted when sent).
+    const options = {
+      clock,
+      adminAuth: { attemptsPerAccountAndIp: 3, attemptsPerIp: 6, attemptsPerAccount: 8 },
+      config: { trustProxy: 1 },
+    };
     passline = await startTestPassline(database(), options);
     // On PostgreSQL a second instance on the same database: setup tokens and sessions must work
     // across both. SQLite is single-instance by design (one process owns the file).
@@ -204,15 +208,17 @@ describeEachEngine('console admin auth', (database) => {
     expect(ended.body.error.code).toBe('auth.session_invalid');
   });
 
-  it('limits sign-in attempts per account and per IP, with Retry-After', async () => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      expect((await signIn('ada', `guess number ${attempt}`, `10.1.0.${attempt}`)).statusCode).toBe(401);
+  it('locks a guessing address out of one account, not the admin signing in from elsewhere', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect((await signIn('ada', `guess number ${attempt}`, '10.1.0.1')).statusCode).toBe(401);
     }
-    // The account is locked for a while even with the right password and from a new address.
-    const locked = await signIn('ada', password, '10.1.0.99');
+    // The guesser's address is locked for this account, even with the right password...
+    const locked = await signIn('ada', password, '10.1.0.1');
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('admin.too_many_attempts');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // ...while the real admin, from their own address, is not.
+    expect((await signIn('ada', password, '10.1.0.99')).statusCode).toBe(200);
 
     // One address trying many accounts hits the per-IP limit.
     for (let attempt = 0; attempt < 6; attempt++) {
@@ -221,7 +227,29 @@ describeEachEngine('console admin auth', (database) => {
     expect((await signIn('someone-else', password, '10.2.0.1')).statusCode).toBe(429);
 
     now += 16 * 60 * 1000;
-    expect((await signIn('ada', password, '10.1.0.99')).statusCode).toBe(200);
+    expect((await signIn('ada', password, '10.1.0.1')).statusCode).toBe(200);
+  });
+
+  it('backs off slowly for an account guessed at from many addresses', async () => {
+    await passline.adminAuth.createAdmin({ username: 'linus', password });
+    for (let attempt = 0; attempt < 8; attempt++) {
+      expect((await signIn('linus', `guess number ${attempt}`, `10.6.0.${attempt}`)).statusCode).toBe(401);
+    }
+    // The account-wide ceiling applies from every address, for its (longer) window.
+    const ceiling = await signIn('linus', password, '10.6.1.1');
+    expect(ceiling.statusCode).toBe(429);
+    expect(Number(ceiling.headers['retry-after'])).toBeGreaterThan(15 * 60);
+    now += 61 * 60 * 1000;
+    expect((await signIn('linus', password, '10.6.1.1')).statusCode).toBe(200);
+  });
+
+  it('counts an IPv6 client per /64 network', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const address = `2001:db8:7:1::${attempt + 1}`;
+      expect((await signIn('ada', `ipv6 guess ${attempt}`, address)).statusCode).toBe(401);
+    }
+    expect((await signIn('ada', password, '2001:db8:7:1:ffff::9')).statusCode).toBe(429);
+    expect((await signIn('ada', password, '2001:db8:7:2::1')).statusCode).toBe(200);
   });
 
   it('marks the cookie Secure when the request came over https through a trusted proxy', async () => {

@@ -28,6 +28,8 @@ describeEachEngine('PATCH routes change only the fields they name', (database) =
       resendCooldownSeconds: 60,
       phoneHourlyLimit: 12,
       phoneDailyLimit: 30,
+      phoneHourlyCeiling: 15,
+      phoneDailyCeiling: 30,
       ipHourlyLimit: 20,
     });
     // An empty PATCH changes nothing.

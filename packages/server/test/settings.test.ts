@@ -17,6 +17,8 @@ describeEachEngine('verification settings', (database) => {
       resendCooldownSeconds: 60,
       phoneHourlyLimit: 5,
       phoneDailyLimit: 10,
+      phoneHourlyCeiling: 15,
+      phoneDailyCeiling: 30,
       ipHourlyLimit: 20,
     });
   });

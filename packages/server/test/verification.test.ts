@@ -183,6 +183,47 @@ describeEachEngine('verification API', (database) => {
       await passline.request('PATCH', '/api/settings/verification', { body: { ipHourlyLimit: 20 } });
     });
 
+    it("counts the per-number caps per client IP, so a stranger cannot spend the owner's", async () => {
+      await passline.request('PATCH', '/api/settings/verification', {
+        body: { resendCooldownSeconds: 0, phoneHourlyLimit: 2, phoneDailyLimit: 2, phoneHourlyCeiling: 5 },
+      });
+      const to = freshPhone();
+      const attacker = '198.51.100.10';
+      expect((await send({ to, usage: 'SignIn', ip: attacker })).status).toBe(201);
+      expect((await send({ to, usage: 'SignIn', ip: attacker })).status).toBe(201);
+      const spent = await send({ to, usage: 'SignIn', ip: attacker });
+      expect(spent.status).toBe(429);
+      expect(spent.body.error.code).toBe('rate_limit.phone');
+      // The owner, from their own address, still gets a code.
+      expect((await send({ to, usage: 'SignIn', ip: '192.0.2.44' })).status).toBe(201);
+      // An address in the attacker's IPv6 /64 is the same client.
+      const v6 = '2001:db8:40:1::1';
+      expect((await send({ to, usage: 'SignIn', ip: v6 })).status).toBe(201);
+      expect((await send({ to, usage: 'SignIn', ip: '2001:db8:40:1::2' })).status).toBe(201);
+      expect((await send({ to, usage: 'SignIn', ip: '2001:db8:40:1:ffff::3' })).status).toBe(429);
+      // The ceiling across all clients (5) still caps the number.
+      const fromElsewhere = await send({ to, usage: 'SignIn', ip: '192.0.2.45' });
+      expect(fromElsewhere.status).toBe(429);
+      expect(fromElsewhere.body.error).toMatchObject({ code: 'rate_limit.phone', details: { limit: 5 } });
+      // Without an IP (a backend that passes none) the per-number caps apply to the number alone.
+      const other = freshPhone();
+      expect((await send({ to: other, usage: 'SignIn' })).status).toBe(201);
+      expect((await send({ to: other, usage: 'SignIn' })).status).toBe(201);
+      expect((await send({ to: other, usage: 'SignIn' })).status).toBe(429);
+      await passline.request('PATCH', '/api/settings/verification', {
+        body: { resendCooldownSeconds: 60, phoneHourlyLimit: 5, phoneDailyLimit: 10, phoneHourlyCeiling: 15 },
+      });
+    });
+
+    it('counts the resend cooldown per client IP too', async () => {
+      const to = freshPhone();
+      expect((await send({ to, usage: 'SignIn', ip: '198.51.100.20' })).status).toBe(201);
+      expect((await send({ to, usage: 'SignIn', ip: '198.51.100.20' })).body.error.code).toBe(
+        'rate_limit.resend_cooldown',
+      );
+      expect((await send({ to, usage: 'SignIn', ip: '198.51.100.21' })).status).toBe(201);
+    });
+
     it('keeps limits across a restart on the same data', async () => {
       const to = freshPhone();
       expect((await send({ to, usage: 'SignIn' })).status).toBe(201);

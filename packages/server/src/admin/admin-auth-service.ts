@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { ipLimitKey } from '../client-ip.ts';
 import { newId } from '../crypto/codes.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
@@ -27,19 +28,31 @@ export interface AdminAuthOptions {
   /** ...and after this long in any case. */
   absoluteMs: number;
   setupTokenMs: number;
-  /** Sign-in attempts per username and per IP in `attemptWindowMs`. */
-  attemptsPerAccount: number;
+  /**
+   * Sign-in attempts per (username, IP) and per IP in `attemptWindowMs`: a guesser locks out their
+   * own address, not the admin, who signs in from another one.
+   */
+  attemptsPerAccountAndIp: number;
   attemptsPerIp: number;
   attemptWindowMs: number;
+  /**
+   * Attempts per username from all addresses in `accountCeilingWindowMs`: the slow back-off
+   * against guessing spread over many addresses. Reaching it locks the account for everyone
+   * until the window ends, so it is set well above what one address may try.
+   */
+  attemptsPerAccount: number;
+  accountCeilingWindowMs: number;
 }
 
 export const defaultAdminAuthOptions: AdminAuthOptions = {
   idleMs: 12 * 60 * 60 * 1000,
   absoluteMs: 7 * 24 * 60 * 60 * 1000,
   setupTokenMs: 24 * 60 * 60 * 1000,
-  attemptsPerAccount: 10,
+  attemptsPerAccountAndIp: 10,
   attemptsPerIp: 50,
   attemptWindowMs: 15 * 60 * 1000,
+  attemptsPerAccount: 100,
+  accountCeilingWindowMs: 60 * 60 * 1000,
 };
 
 /** What the console learns about its own session. The token itself never leaves the cookie. */
@@ -90,21 +103,30 @@ export function createAdminAuthService(deps: {
   const options = { ...defaultAdminAuthOptions, ...deps.options };
 
   async function limitAttempts(kind: 'sign-in' | 'setup', username: string | undefined, ip: string): Promise<void> {
+    const client = ipLimitKey(ip);
     const rules: LimitRule[] = [
       {
-        key: `admin-${kind}:ip:${ip}`,
+        key: `admin-${kind}:ip:${client}`,
         limit: options.attemptsPerIp,
         windowMs: options.attemptWindowMs,
         code: 'admin.too_many_attempts',
       },
     ];
     if (username) {
-      rules.push({
-        key: `admin-${kind}:account:${username}`,
-        limit: options.attemptsPerAccount,
-        windowMs: options.attemptWindowMs,
-        code: 'admin.too_many_attempts',
-      });
+      rules.push(
+        {
+          key: `admin-${kind}:account-ip:${username}:${client}`,
+          limit: options.attemptsPerAccountAndIp,
+          windowMs: options.attemptWindowMs,
+          code: 'admin.too_many_attempts',
+        },
+        {
+          key: `admin-${kind}:account:${username}`,
+          limit: options.attemptsPerAccount,
+          windowMs: options.accountCeilingWindowMs,
+          code: 'admin.too_many_attempts',
+        },
+      );
     }
     const decision = await deps.limiter.consume(rules);
     if (!decision.allowed) {

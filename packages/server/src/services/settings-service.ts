@@ -17,8 +17,34 @@ export const verificationSettingsSchema = z.strictObject({
     .max(3600)
     .default(60)
     .describe('Wait between two sends to one number.'),
-  phoneHourlyLimit: z.number().int().min(1).max(1000).default(5).describe('Codes per number per hour.'),
-  phoneDailyLimit: z.number().int().min(1).max(10000).default(10).describe('Codes per number per day.'),
+  phoneHourlyLimit: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe('Codes per number per hour, counted per client IP when the IP is known.'),
+  phoneDailyLimit: z
+    .number()
+    .int()
+    .min(1)
+    .max(10000)
+    .default(10)
+    .describe('Codes per number per day, counted per client IP when the IP is known.'),
+  phoneHourlyCeiling: z
+    .number()
+    .int()
+    .min(1)
+    .max(10000)
+    .default(15)
+    .describe('Codes per number per hour across all client IPs.'),
+  phoneDailyCeiling: z
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(30)
+    .describe('Codes per number per day across all client IPs.'),
   ipHourlyLimit: z.number().int().min(1).max(100000).default(20).describe('Codes per end-user IP per hour.'),
 });
 export type VerificationSettings = z.infer<typeof verificationSettingsSchema>;
@@ -58,10 +84,15 @@ export function createSettingsService(deps: { db: Kysely<Database>; clock: Clock
     },
     async updateVerificationSettings(patch) {
       const next = verificationSettingsSchema.parse({ ...(await read()), ...patch });
-      if (next.phoneHourlyLimit > next.phoneDailyLimit) {
-        throw new AppError('settings.invalid', 'phoneHourlyLimit cannot be greater than phoneDailyLimit.', {
-          issues: [{ path: 'phoneHourlyLimit', message: 'must not exceed phoneDailyLimit' }],
-        });
+      for (const [hourly, daily] of [
+        ['phoneHourlyLimit', 'phoneDailyLimit'],
+        ['phoneHourlyCeiling', 'phoneDailyCeiling'],
+      ] as const) {
+        if (next[hourly] > next[daily]) {
+          throw new AppError('settings.invalid', `${hourly} cannot be greater than ${daily}.`, {
+            issues: [{ path: hourly, message: `must not exceed ${daily}` }],
+          });
+        }
       }
       const now = deps.clock.now();
       await upsertSetting(deps.db, verificationKey, JSON.stringify(next), now);

@@ -10,7 +10,8 @@ import type { Database, VerificationStatus } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 import type { ConnectorService } from './connector-service.ts';
 import { deliveryErrorToAppError } from './delivery-errors.ts';
-import type { LimitRule, RateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { sendLimitRules } from './send-limits.ts';
 import type { SettingsService, VerificationSettings } from './settings-service.ts';
 
 export const verificationUsages = requiredUsageTypes;
@@ -78,25 +79,6 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       status: currentStatus(row, now),
       expiresAt: new Date(row.expires_at).toISOString(),
     };
-  }
-
-  function limitRules(phone: string, ip: string | undefined, settings: VerificationSettings): LimitRule[] {
-    const rules: LimitRule[] = [];
-    if (settings.resendCooldownSeconds > 0) {
-      rules.push({
-        key: `cooldown:${phone}`,
-        limit: 1,
-        windowMs: settings.resendCooldownSeconds * 1000,
-        code: 'rate_limit.resend_cooldown',
-      });
-    }
-    rules.push(
-      { key: `phone-hour:${phone}`, limit: settings.phoneHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.phone' },
-      { key: `phone-day:${phone}`, limit: settings.phoneDailyLimit, windowMs: 86_400_000, code: 'rate_limit.phone' },
-    );
-    if (ip)
-      rules.push({ key: `ip-hour:${ip}`, limit: settings.ipHourlyLimit, windowMs: 3_600_000, code: 'rate_limit.ip' });
-    return rules;
   }
 
   /** Why a verification can no longer take a guess, as the error the caller gets. */
@@ -174,7 +156,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
           'No SMS connector is active. Set one up in the console or with POST /api/connectors.',
         );
       }
-      const decision = await deps.limiter.consume(limitRules(phone, input.ip, settings));
+      const decision = await deps.limiter.consume(sendLimitRules(phone, input.ip, settings));
       if (!decision.allowed) {
         const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
         throw new AppError(
