@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../errors.ts';
-import { decrementBuckets, incrementBuckets } from '../storage/queries/rate-limit-buckets.ts';
+import { giveBackBuckets, incrementBuckets } from '../storage/queries/rate-limit-buckets.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 
@@ -28,26 +28,22 @@ export interface RateLimiter {
  *
  * One statement counts the hit in every bucket and returns the new counts (the upsert locks each
  * row, so concurrent hits on one key are serialised). When a count is over its limit, a second
- * statement gives the hits back. Requests that were let through never give hits back, so the limit
- * is never exceeded; a request racing with a refused one may briefly see the refused hit and be
- * refused too, which errs on the safe side. This avoids a transaction (three round trips on
- * PostgreSQL) on every send.
+ * statement gives the hits back, in the windows they were counted in. Requests that were let
+ * through never give hits back, so the limit is never exceeded; a request racing with a refused one
+ * may briefly see the refused hit and be refused too, which errs on the safe side. This avoids a
+ * transaction (three round trips on PostgreSQL) on every send. Both statements lock the buckets in
+ * one order (see rate-limit-buckets.ts), so concurrent sends never deadlock.
  */
 export function createSqlRateLimiter(deps: { db: Kysely<Database>; clock: Clock }): RateLimiter {
   return {
     async consume(rules) {
       if (rules.length === 0) return { allowed: true };
       const now = deps.clock.now();
-      // A fixed key order means two statements never wait on each other's rows in a cycle.
-      const ordered = [...rules].sort((left, right) => (left.key < right.key ? -1 : 1));
-      const counts = await incrementBuckets(deps.db, ordered, now);
+      const counts = await incrementBuckets(deps.db, rules, now);
       const byKey = new Map(counts.map((count) => [count.key, count]));
       const refusing = rules.find((rule) => (byKey.get(rule.key)?.hits ?? 0) > rule.limit);
       if (!refusing) return { allowed: true };
-      await decrementBuckets(
-        deps.db,
-        ordered.map((rule) => rule.key),
-      );
+      await giveBackBuckets(deps.db, counts);
       const resetAt = byKey.get(refusing.key)?.reset_at ?? now;
       return { allowed: false, rule: refusing, retryAfterMs: Math.max(0, resetAt - now) };
     },
