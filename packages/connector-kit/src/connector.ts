@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
+import { describeIssues, formatIssues } from './issues.ts';
 import type { UsageType } from './usage-types.ts';
 
 export type ConnectorType = 'sms' | 'email';
@@ -89,7 +90,7 @@ export function assertConnectorFactory(candidate: unknown, source: string): asse
   if (!factory || typeof factory !== 'object') throw new Error(`${source}: a connector must export an object`);
   const metadata = metadataSchema.safeParse(factory.metadata);
   if (!metadata.success) {
-    throw new Error(`${source}: invalid metadata: ${formatIssues(metadata.error.issues).join('; ')}`);
+    throw new Error(`${source}: invalid metadata: ${formatIssues(describeIssues(metadata.error.issues))}`);
   }
   if (!factory.configSchema || typeof (factory.configSchema as z.ZodType).safeParse !== 'function') {
     throw new Error(`${source}: configSchema must be a zod schema`);
@@ -101,13 +102,10 @@ export function assertConnectorFactory(candidate: unknown, source: string): asse
 export function parseConnectorConfig<Config>(factory: ConnectorFactory<Config>, raw: unknown): Config {
   const result = factory.configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  const issues = describeIssues(result.error.issues, factory.configSchema);
   throw new ConnectorError(
     'invalid_config',
-    `The ${factory.metadata.name} configuration is invalid: ${formatIssues(result.error.issues).join('; ')}`,
+    `The ${factory.metadata.name} configuration is invalid: ${formatIssues(issues)}`,
     { issues },
   );
 }
@@ -115,8 +113,4 @@ export function parseConnectorConfig<Config>(factory: ConnectorFactory<Config>, 
 /** JSON Schema of the config for generated forms; secret fields carry `writeOnly` and `x-secret`. */
 export function configJsonSchema(factory: ConnectorFactory): Record<string, unknown> {
   return z.toJSONSchema(factory.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-}
-
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ` : '') + issue.message);
 }

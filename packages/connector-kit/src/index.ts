@@ -3,6 +3,7 @@ export * from './config-fields.ts';
 export * from './connector.ts';
 export * from './connector-error.ts';
 export * from './http.ts';
+export * from './issues.ts';
 export * from './phone.ts';
 export * from './readme.ts';
 export * from './secret.ts';

@@ -123,6 +123,36 @@ describeEachEngine('HTTP contract: auth and bad input', (database) => {
     );
   });
 
+  it('names each unknown field where it was, with the fields that are allowed there', async () => {
+    const body = await passline.request('POST', '/api/verifications', {
+      body: { to: '+12015550123', usage: 'SignIn', colour: 'red', Locale: 'en' },
+      key: passline.verifyKey,
+    });
+    expectError(body, 400, 'request.invalid');
+    expect(body.body.error.details.issues).toEqual([
+      { path: 'body.colour', message: 'unknown field; the fields here are to, usage, locale, ip' },
+      { path: 'body.Locale', message: 'unknown field; the fields here are to, usage, locale, ip' },
+    ]);
+    expect(body.body.error.message).toContain('body.colour: unknown field');
+
+    const query = await passline.request('GET', '/api/messages?statuz=sent');
+    expect(query.body.error.details.issues).toEqual([
+      { path: 'querystring.statuz', message: expect.stringContaining('the fields here are status, usage') },
+    ]);
+
+    const config = await passline.request('POST', '/api/connectors', {
+      body: {
+        factoryId: 'dev-sms',
+        config: { templates: [{ usageType: 'Generic', content: 'Code {{code}}', lang: 'en' }] },
+      },
+    });
+    expectError(config, 400, 'connector.invalid_config');
+    expect(config.body.error.details.issues).toContainEqual({
+      path: 'templates.0.lang',
+      message: 'unknown field; the fields here are usageType, content',
+    });
+  });
+
   it('rejects invalid phone numbers', async () => {
     // +1 555 is the fictional area code: well-formed, but no such number can exist.
     for (const to of ['12345', '+1555', '+999123456789', 'not a number', '5551234567', '+15551234567']) {

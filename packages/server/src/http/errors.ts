@@ -1,3 +1,4 @@
+import { describeIssues, formatIssues, type z } from '@passline/connector-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorCatalog, isAppError } from '../errors.ts';
@@ -7,18 +8,24 @@ export interface ErrorBody {
 }
 
 /** Turns whatever was thrown into one of the catalogued errors. Nothing unlisted leaves the server. */
-export function toAppError(error: unknown): AppError | undefined {
+export function toAppError(error: unknown, routeSchema?: Partial<Record<string, unknown>>): AppError | undefined {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation.map((issue) => ({
-      path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
-      message: issue.message ?? 'invalid',
-    }));
-    return new AppError(
-      'request.invalid',
-      `Invalid request: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-      { issues },
+    const context = error.validationContext ?? 'body';
+    const zodIssues = error.validation.map(
+      (issue) =>
+        ({
+          ...issue.params,
+          code: issue.keyword,
+          path: issue.instancePath.split('/').filter(Boolean),
+          message: issue.message ?? 'invalid',
+        }) as unknown as z.core.$ZodIssue,
     );
+    const issues = describeIssues(zodIssues, routeSchema?.[context] as z.ZodType | undefined).map((issue) => ({
+      path: issue.path ? `${context}.${issue.path}` : context,
+      message: issue.message,
+    }));
+    return new AppError('request.invalid', `Invalid request: ${formatIssues(issues)}`, { issues });
   }
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
@@ -40,7 +47,7 @@ export function toAppError(error: unknown): AppError | undefined {
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown): FastifyReply {
-  const appError = toAppError(error);
+  const appError = toAppError(error, request.routeOptions.schema as Partial<Record<string, unknown>> | undefined);
   if (!appError) {
     request.log.error({ err: error }, 'unexpected error');
     const body: ErrorBody = {
