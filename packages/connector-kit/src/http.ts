@@ -67,3 +67,16 @@ export async function requestProvider(
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/**
+ * Seconds from an HTTP `Retry-After` header, which is either a number of seconds or an HTTP date;
+ * undefined when the header is absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -187,7 +187,26 @@ describe('aliyun-sms response handling', () => {
       providerCode: 'isv.BUSINESS_LIMIT_CONTROL',
       providerMessage: limited.body.Message,
       providerRequestId: limited.body.RequestId,
+      // "触发小时级流控": the hourly flow control, so an hour is what the caller has to wait.
+      retryAfterSeconds: 3600,
     });
+  });
+
+  it('gives every throttling answer a Retry-After: a header, the window Aliyun names, or a minute', async () => {
+    const limited = (message: string, headers: Record<string, string> = {}) =>
+      caught(
+        sendWith(answering(200, JSON.stringify({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: message }), headers)),
+      );
+    expect((await limited('触发分钟级流控Permits:1')).retryAfterSeconds).toBe(60);
+    expect((await limited('触发天级流控Permits:10')).retryAfterSeconds).toBe(86_400);
+    expect((await limited('触发天级流控Permits:10', { 'Retry-After': '120' })).retryAfterSeconds).toBe(120);
+    expect((await limited('flow control')).retryAfterSeconds).toBe(60);
+    const throttled = await caught(
+      sendWith(answering(400, '{"Code":"Throttling.User","Message":"Request was denied due to user flow control."}')),
+    );
+    expect(throttled).toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 60 });
+    const refused = await caught(sendWith(answering(200, '{"Code":"isv.MOBILE_NUMBER_ILLEGAL","Message":"x"}')));
+    expect(refused.retryAfterSeconds).toBeUndefined();
   });
 
   it("maps Aliyun's real SignatureDoesNotMatch body to invalid_config", async () => {

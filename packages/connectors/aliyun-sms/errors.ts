@@ -1,4 +1,9 @@
-import { ConnectorError, type ConnectorErrorKind, type ProviderResponse } from '@passline/connector-kit';
+import {
+  ConnectorError,
+  type ConnectorErrorKind,
+  type ProviderResponse,
+  parseRetryAfter,
+} from '@passline/connector-kit';
 
 /** The body Aliyun answers SendSms with, success or failure, whatever the HTTP status. */
 export interface AliyunBody {
@@ -75,6 +80,28 @@ const exact: Record<string, Mapping> = {
   InternalError: { kind: 'provider_unavailable', advice: 'Aliyun had an internal error' },
 };
 
+/**
+ * Seconds to wait when Aliyun throttles without saying how long, documented in the README: the
+ * shortest flow-control window (per minute), so a caller never waits longer than it has to.
+ */
+export const defaultRetryAfterSeconds = 60;
+
+// Flow-control refusals name their window: "触发分钟级流控Permits:1" (per minute), "触发小时级流控
+// Permits:5" (per hour), "触发天级流控Permits:10" (per day). English wording naming the window is read too.
+const flowControlWindows: Array<[RegExp, number]> = [
+  [/分钟级|\bminute/i, 60],
+  [/小时级|\bhour/i, 3600],
+  [/天级|\bday\b|\bdaily\b/i, 86_400],
+];
+
+/** How long to wait after a throttling answer: a Retry-After header, else the window Aliyun names, else the default. */
+export function aliyunRetryAfter(response: ProviderResponse, providerMessage: string | undefined): number {
+  const header = parseRetryAfter(response.headers.get('retry-after'));
+  if (header !== undefined) return header;
+  const named = flowControlWindows.find(([pattern]) => providerMessage !== undefined && pattern.test(providerMessage));
+  return named ? named[1] : defaultRetryAfterSeconds;
+}
+
 function mappingFor(code: string, httpStatus: number): Mapping {
   const known = exact[code];
   if (known) return known;
@@ -106,11 +133,11 @@ export function aliyunError(response: ProviderResponse): ConnectorError {
   }
   const mapping = mappingFor(code, response.status);
   const reason = providerMessage ? ` "${providerMessage}"` : '';
-  return new ConnectorError(
-    mapping.kind,
-    `Aliyun SMS refused the message (${code}${reason}): ${mapping.advice}.`,
-    details,
-  );
+  const retryAfterSeconds = mapping.kind === 'rate_limited' ? aliyunRetryAfter(response, providerMessage) : undefined;
+  return new ConnectorError(mapping.kind, `Aliyun SMS refused the message (${code}${reason}): ${mapping.advice}.`, {
+    ...details,
+    retryAfterSeconds,
+  });
 }
 
 export function asBody(json: unknown): AliyunBody | undefined {

@@ -87,11 +87,18 @@ describe('Tencent error codes', () => {
     expect(template.message).toContain('template 1110');
   });
 
-  it('gives a retry hint only where the code names its window', () => {
+  it('gives every throttling code a retry hint: the window the code names, else a minute', () => {
     const error = (code: string) =>
       tencentError({ code, message: undefined, requestId: undefined, httpStatus: 200 }, sendContext);
     expect(error('LimitExceeded.PhoneNumberThirtySecondLimit').retryAfterSeconds).toBe(30);
-    expect(error('LimitExceeded.PhoneNumberDailyLimit').retryAfterSeconds).toBeUndefined();
+    expect(error('LimitExceeded.PhoneNumberOneHourLimit').retryAfterSeconds).toBe(3600);
+    expect(error('LimitExceeded.PhoneNumberDailyLimit').retryAfterSeconds).toBe(86_400);
+    expect(error('LimitExceeded.AppDailyLimit').retryAfterSeconds).toBe(86_400);
+    expect(error('LimitExceeded.DeliveryFrequencyLimit').retryAfterSeconds).toBe(60);
+    expect(error('RequestLimitExceeded').retryAfterSeconds).toBe(60);
+    // Not throttling, so no hint.
+    expect(error('LimitExceeded.PhoneNumberCountLimit').retryAfterSeconds).toBeUndefined();
+    expect(error('LimitExceeded.AppCountryOrRegionInBlacklist').retryAfterSeconds).toBeUndefined();
   });
 });
 
@@ -174,6 +181,11 @@ describe("Tencent's published response examples", () => {
     expect(garbage.error?.kind).toBe('provider_unavailable');
     const noStatus = await send(200, { Response: { RequestId: 'r' } });
     expect(noStatus.error).toMatchObject({ kind: 'provider_unavailable', providerRequestId: 'r' });
+  });
+
+  it('gives a bare HTTP 429 (from Tencent or a proxy) a minute to wait', async () => {
+    const { error } = await send(429, 'Too Many Requests');
+    expect(error).toMatchObject({ kind: 'rate_limited', httpStatus: 429, retryAfterSeconds: 60 });
   });
 
   it('does not turn an accepted message into a failure when the SerialNo is missing', async () => {

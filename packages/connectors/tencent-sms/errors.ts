@@ -20,6 +20,12 @@ export interface SendContext {
   endpoint: string;
 }
 
+/**
+ * Seconds to wait when Tencent throttles without naming a window (documented in the README): Tencent
+ * sends no Retry-After, and a minute covers its 30-second and per-request limits.
+ */
+export const defaultRetryAfterSeconds = 60;
+
 interface Rule {
   matches(code: string): boolean;
   kind: ConnectorErrorKind;
@@ -147,9 +153,17 @@ const rules: Rule[] = [
     retryAfterSeconds: 3600,
   },
   {
+    // PhoneNumberDailyLimit, PhoneNumberSameContentDailyLimit, AppDailyLimit ...: a day's window.
+    matches: (code) => code.startsWith('LimitExceeded.') && code.endsWith('DailyLimit'),
+    kind: 'rate_limited',
+    advice: () => 'a daily sending limit was reached; the per-number and daily limits are set in the SMS console',
+    retryAfterSeconds: 86_400,
+  },
+  {
     matches: startsWith('LimitExceeded', 'RequestLimitExceeded'),
     kind: 'rate_limited',
     advice: () => 'a sending limit was reached; the per-number and daily limits are set in the SMS console',
+    retryAfterSeconds: defaultRetryAfterSeconds,
   },
   {
     matches: exactly(

@@ -2,6 +2,7 @@ import {
   ConnectorError,
   defineConnector,
   findTemplate,
+  parseRetryAfter,
   readReadme,
   requestProvider,
   type SendMessageInput,
@@ -14,7 +15,7 @@ import {
   defaultTimeoutMs,
   type TencentSmsConfig,
 } from './config.ts';
-import { providerName, type SendContext, tencentError, unavailableError } from './errors.ts';
+import { defaultRetryAfterSeconds, providerName, type SendContext, tencentError, unavailableError } from './errors.ts';
 import { logo } from './logo.ts';
 import { signTc3 } from './signature.ts';
 
@@ -91,7 +92,8 @@ export const tencentSmsConnector = defineConnector({
       },
       context.signal,
     );
-    return { messageId: readSendResult(response.status, response.json, sendContext) };
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    return { messageId: readSendResult(response.status, response.json, sendContext, retryAfter) };
   },
 });
 
@@ -123,7 +125,12 @@ interface SendSmsResponse {
  * Tencent answers HTTP 200 for business errors: the outcome is in `Response.Error` (the whole
  * request failed) or in the per-number `SendStatusSet` entry.
  */
-function readSendResult(status: number, json: unknown, context: SendContext): string | null {
+function readSendResult(
+  status: number,
+  json: unknown,
+  context: SendContext,
+  retryAfter: number | undefined,
+): string | null {
   const reply = json && typeof json === 'object' ? (json as SendSmsResponse).Response : undefined;
   const requestId = asString(reply?.RequestId);
   const errorCode = asString(reply?.Error?.Code);
@@ -143,6 +150,7 @@ function readSendResult(status: number, json: unknown, context: SendContext): st
   if (status === 429) {
     throw new ConnectorError('rate_limited', `${providerName} (or a proxy in front of it) answered HTTP 429.`, {
       httpStatus: status,
+      retryAfterSeconds: retryAfter ?? defaultRetryAfterSeconds,
     });
   }
   if (!reply || status !== 200) {

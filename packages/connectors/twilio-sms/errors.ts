@@ -150,15 +150,8 @@ export function unreadableAnswer(httpStatus: number, requestId: string | undefin
   );
 }
 
-/** `Retry-After` is either a number of seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
-}
+/** Kept here for code that imported it from this module; the kit owns it now. */
+export { parseRetryAfter } from '@passline/connector-kit';
 
 function regionName(to: string): string {
   const region = phoneRegion(to);

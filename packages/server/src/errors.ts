@@ -78,7 +78,10 @@ export const errorCatalog = {
     status: 400,
     description: 'The provider refused the number (not a mobile number, wrong format, unreachable country).',
   },
-  'delivery.rate_limited': { status: 429, description: 'The provider throttled the message.' },
+  'delivery.rate_limited': {
+    status: 429,
+    description: 'The provider throttled the message; `Retry-After` says how long to wait.',
+  },
   'delivery.rejected': {
     status: 502,
     description:

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { secretMask } from '@passline/connector-kit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { devSmsConfig, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 
@@ -18,12 +19,13 @@ interface Received {
 async function startGateway() {
   const received: Received[] = [];
   let failWith: number | undefined;
+  let failText = 'number blocked by gateway policy';
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       if (failWith) {
-        response.writeHead(failWith, { 'content-type': 'text/plain' }).end('number blocked by gateway policy');
+        response.writeHead(failWith, { 'content-type': 'text/plain' }).end(failText);
         return;
       }
       received.push({
@@ -40,8 +42,9 @@ async function startGateway() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`,
     received,
-    fail: (status: number | undefined) => {
+    fail: (status: number | undefined, text = 'number blocked by gateway policy') => {
       failWith = status;
+      failText = text;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -96,7 +99,7 @@ describeEachEngine('connectors: management, secrets at rest, switching, test sen
     expect(result.status).toBe(400);
     expect(result.body.error.code).toBe('connector.invalid_config');
     const paths = result.body.error.details.issues.map((issue: { path: string }) => issue.path);
-    expect(paths).toEqual(expect.arrayContaining(['url', 'signingSecret', 'templates', '']));
+    expect(paths).toEqual(expect.arrayContaining(['url', 'signingSecret', 'templates', 'extra']));
     expect(result.body.error.message).toContain('a template for usage "Register" is required');
     expect((await passline.request('GET', '/api/connectors')).body).toEqual([]);
   });
@@ -270,6 +273,38 @@ describeEachEngine('connectors: management, secrets at rest, switching, test sen
     expect(passline.logs()).not.toContain(passline.adminKey);
   });
 
+  it('masks the recipient number, however the provider spells it, in what it stores, logs and returns', async () => {
+    const to = '+12015550175';
+    gateway.fail(
+      400,
+      'cannot deliver to +12015550175 (12015550175, 2015550175, +1 201-555-0175, (201) 555-0175, 001 201 555 0175)',
+    );
+    const tested = await passline.request('POST', '/api/connector-factories/webhook-sms/test', {
+      body: { to, config: webhookConfig() },
+    });
+    const sent = await passline.request('POST', '/api/verifications', {
+      body: { to, usage: 'SignIn' },
+      key: passline.verifyKey,
+    });
+    gateway.fail(undefined);
+    expect(tested.status).toBe(502);
+    expect(sent.status).toBe(502);
+    const masked =
+      'cannot deliver to +1201*****75 (+1201*****75, +1201*****75, +1201*****75, +1201*****75, +1201*****75)';
+    expect(tested.body.error.details.providerMessage).toBe(masked);
+    const messages = await passline.request('GET', '/api/messages?status=failed&limit=100');
+    const entries = messages.body.items.filter((item: { to: string }) => item.to === '+1201*****75');
+    expect(entries.map((entry: { error: { message: string } }) => entry.error.message)).toEqual([masked, masked]);
+    for (const text of [
+      JSON.stringify(tested.body),
+      JSON.stringify(sent.body),
+      JSON.stringify(messages.body),
+      passline.logs(),
+    ]) {
+      expect(text).not.toMatch(/201\D{0,2}555\D{0,2}0175/);
+    }
+  });
+
   it('pages through the message log with a cursor and filters by status', async () => {
     const first = await passline.request('GET', '/api/messages?limit=2');
     expect(first.body.items).toHaveLength(2);
@@ -281,5 +316,86 @@ describeEachEngine('connectors: management, secrets at rest, switching, test sen
     const failed = await passline.request('GET', '/api/messages?status=failed');
     expect(failed.body.items.every((item: { status: string }) => item.status === 'failed')).toBe(true);
     expect(failed.body.items.length).toBeGreaterThan(0);
+  });
+});
+
+describeEachEngine('connectors: what providers answer back', (database) => {
+  let passline: TestPassline;
+  let simulator: ProviderSimulator;
+
+  beforeAll(async () => {
+    simulator = await startProviderSimulator();
+    passline = await startTestPassline(database());
+    await passline.request('PATCH', '/api/settings/verification', {
+      body: { resendCooldownSeconds: 0, phoneHourlyLimit: 100, phoneDailyLimit: 100 },
+    });
+  });
+  afterAll(async () => {
+    await passline.close();
+    await simulator.close();
+  });
+  beforeEach(() => simulator.reset());
+
+  const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
+  const twilioConfig = () => ({
+    accountSID: simulator.credentials.twilio.accountSid,
+    authToken: simulator.credentials.twilio.authToken,
+    from: '+15005550006',
+    endpoint: simulator.url,
+    templates: usages.map((usageType) => ({ usageType, content: `Your code is {{code}}` })),
+  });
+  const aliyunConfig = () => ({
+    accessKeyId: simulator.credentials.aliyun.accessKeyId,
+    accessKeySecret: simulator.credentials.aliyun.accessKeySecret,
+    signName: 'Passline',
+    endpoint: simulator.url,
+    templates: usages.map((usageType, index) => ({ usageType, templateCode: `SMS_10000000${index}` })),
+  });
+  const tencentConfig = () => ({
+    accessKeyId: simulator.credentials.tencent.secretId,
+    accessKeySecret: simulator.credentials.tencent.secretKey,
+    sdkAppId: simulator.credentials.tencent.sdkAppId,
+    signName: 'Passline',
+    endpoint: simulator.url,
+    templates: usages.map((usageType, index) => ({ usageType, templateCode: `20000${index}` })),
+  });
+
+  it("masks the number Twilio quotes back, in the admin's test-send answer, the message log and the logs", async () => {
+    simulator.failNext('twilio', 'invalid_number');
+    const tested = await passline.request('POST', '/api/connector-factories/twilio-sms/test', {
+      body: { to: '+12015550190', config: twilioConfig() },
+    });
+    expect(tested.status).toBe(400);
+    expect(tested.body.error).toMatchObject({
+      code: 'delivery.invalid_recipient',
+      details: { providerCode: '21211', providerMessage: "The 'To' number +1201*****90 is not a valid phone number." },
+    });
+    expect(tested.body.error.message).toContain('+1201*****90 is not a number Twilio can send an SMS to');
+    const log = await passline.request('GET', '/api/messages?status=failed&limit=1');
+    expect(log.body.items[0].error.message).toBe("The 'To' number +1201*****90 is not a valid phone number.");
+    for (const text of [JSON.stringify(tested.body), JSON.stringify(log.body), passline.logs()]) {
+      expect(text).not.toContain('2015550190');
+    }
+  });
+
+  it('answers a throttled Aliyun or Tencent send with 429 and the Retry-After the provider implies', async () => {
+    const cases = [
+      // "触发小时级流控Permits:5": Aliyun's hourly flow control.
+      { factoryId: 'aliyun-sms', provider: 'aliyun', config: aliyunConfig(), retryAfter: '3600' },
+      // LimitExceeded.PhoneNumberDailyLimit: Tencent's daily per-number limit.
+      { factoryId: 'tencent-sms', provider: 'tencent', config: tencentConfig(), retryAfter: '86400' },
+    ] as const;
+    for (const { factoryId, provider, config, retryAfter } of cases) {
+      const created = await passline.request('POST', '/api/connectors', { body: { factoryId, config } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      simulator.failNext(provider, 'rate_limited');
+      const sent = await passline.request('POST', '/api/verifications', {
+        body: { to: '+8613800138000', usage: 'SignIn' },
+        key: passline.verifyKey,
+      });
+      expect(sent.status, factoryId).toBe(429);
+      expect(sent.body.error.code).toBe('delivery.rate_limited');
+      expect(sent.headers['retry-after'], factoryId).toBe(retryAfter);
+    }
   });
 });

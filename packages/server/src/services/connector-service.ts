@@ -23,6 +23,7 @@ import type { Database } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 import type { ConnectorRegistry } from './connector-registry.ts';
 import { deliveryErrorToAppError } from './delivery-errors.ts';
+import { withRecipientMasked } from './recipient-masking.ts';
 
 export interface ConnectorView {
   id: string;
@@ -203,12 +204,16 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     try {
       result = await factory.sendMessage(input, config, contextFor(factory));
     } catch (caught) {
-      const error = isConnectorError(caught)
-        ? caught
-        : new ConnectorError(
-            'provider_unavailable',
-            `The connector failed unexpectedly: ${(caught as Error)?.message}`,
-          );
+      // Providers quote the number back in their errors; what is stored, logged and returned is masked.
+      const error = withRecipientMasked(
+        isConnectorError(caught)
+          ? caught
+          : new ConnectorError(
+              'provider_unavailable',
+              `The connector failed unexpectedly: ${(caught as Error)?.message}`,
+            ),
+        input.to,
+      );
       const latencyMs = Math.round(performance.now() - started);
       await insertMessage(db, {
         ...base,

@@ -11,6 +11,12 @@ const codeByKind: Record<ConnectorError['kind'], ErrorCode> = {
   timeout: 'delivery.timeout',
 };
 
+/**
+ * Every 429 carries Retry-After. The built-in connectors always say how long; a connector that does
+ * not (or a provider that gave no hint) gets a minute, the shortest window providers throttle over.
+ */
+export const defaultRetryAfterSeconds = 60;
+
 const publicMessage: Record<ErrorCode & `delivery.${string}`, string> = {
   'delivery.rejected': 'The SMS provider refused the message. An administrator can see why in the message log.',
   'delivery.invalid_recipient': 'The SMS provider cannot deliver to this phone number.',
@@ -43,5 +49,7 @@ export function deliveryErrorToAppError(
         }
       : extra;
   const message = audience === 'admin' ? error.message : publicMessage[code as keyof typeof publicMessage];
-  return new AppError(code, message, details, error.retryAfterSeconds);
+  const retryAfterSeconds =
+    error.kind === 'rate_limited' ? (error.retryAfterSeconds ?? defaultRetryAfterSeconds) : error.retryAfterSeconds;
+  return new AppError(code, message, details, retryAfterSeconds);
 }
