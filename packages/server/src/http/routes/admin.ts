@@ -10,7 +10,7 @@ import {
   verificationSettingsSchema,
 } from '../../services/settings-service.ts';
 import { listDevOutbox, listDevOutboxByPhone } from '../../storage/queries/dev-outbox.ts';
-import { listMessages } from '../../storage/queries/messages.ts';
+import { listLoggedConnectors, listMessages } from '../../storage/queries/messages.ts';
 import type { Database } from '../../storage/schema.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
@@ -126,6 +126,33 @@ export function adminRoutes(deps: {
           nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
         };
       },
+    );
+
+    app.get(
+      '/api/messages/connectors',
+      {
+        onRequest,
+        schema: {
+          tags,
+          summary: 'The connectors that have messages in the log, deleted ones too, newest first',
+          description: 'For filtering the log by connector: the log outlives the connectors it names.',
+          response: {
+            200: z.array(
+              z.object({
+                connectorId: z.string(),
+                factoryId: z.string(),
+                lastMessageAt: z.string(),
+              }),
+            ),
+            ...authErrors,
+          },
+        },
+      },
+      async () =>
+        (await listLoggedConnectors(deps.db)).map((row) => ({
+          ...row,
+          lastMessageAt: new Date(row.lastMessageAt).toISOString(),
+        })),
     );
 
     app.get(

@@ -78,3 +78,31 @@ export async function listMessages(db: Kysely<Database>, filter: MessageFilter):
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
+
+export interface LoggedConnector {
+  connectorId: string;
+  factoryId: string;
+  /** Epoch milliseconds of its newest message. */
+  lastMessageAt: number;
+}
+
+/**
+ * Every saved connector that has messages in the log, deleted ones included (the log outlives
+ * them), newest first. Tests of unsaved settings have no connector id and are left out. One
+ * grouped pass over the log: the console asks once per visit of the message log.
+ */
+export async function listLoggedConnectors(db: Kysely<Database>): Promise<LoggedConnector[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select((eb) => ['connector_id', 'factory_id', eb.fn.max('created_at').as('last_at')])
+    .where('connector_id', 'is not', null)
+    .groupBy(['connector_id', 'factory_id'])
+    .orderBy('last_at', 'desc')
+    .execute();
+  // PostgreSQL returns bigint aggregates as strings.
+  return rows.map((row) => ({
+    connectorId: row.connector_id as string,
+    factoryId: row.factory_id,
+    lastMessageAt: Number(row.last_at),
+  }));
+}
