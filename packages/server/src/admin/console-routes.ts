@@ -3,6 +3,7 @@ import { basename, dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { faviconSvg } from './favicon.ts';
 
 /** Where `vite build` of packages/console writes. */
 export const consoleDistDir = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
@@ -37,6 +38,20 @@ export function consoleRoutes(options: { distDir?: string } = {}): FastifyPlugin
     const built = (file: string) => join(basename(root), file);
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
+    // The icon of the console and the hosted pages; public, like the pages that reference it.
+    app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .headers({
+          'cache-control': 'public, max-age=86400',
+          'x-content-type-options': 'nosniff',
+          // Opened on its own, an SVG is a document: it may not run or load anything.
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        })
+        .type('image/svg+xml')
+        .send(faviconSvg),
+    );
+    // Browsers and tools that look for the classic path without reading the page's <link>.
+    app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/favicon.svg'));
     app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
     app.get<{ Params: { '*': string } }>('/console/*', { schema: { hide: true } }, async (request, reply) => {
       reply.header('content-security-policy', contentSecurityPolicy);
