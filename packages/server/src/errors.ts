@@ -144,7 +144,10 @@ export const errorCatalog = {
     status: 400,
     description: 'The settings are inconsistent (for example an hourly cap above the daily cap).',
   },
-  'service.unavailable': { status: 503, description: 'A dependency (database, Redis) is unavailable.' },
+  'service.unavailable': {
+    status: 503,
+    description: 'A dependency the request needs (Redis, when it holds the rate limits) is down or not answering.',
+  },
   'internal.error': {
     status: 500,
     description: 'An unexpected error; the response carries a request id and the server logged it.',

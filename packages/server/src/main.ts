@@ -14,6 +14,7 @@ import { type Clock, systemClock } from './services/clock.ts';
 import { loadConnectorRegistry } from './services/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connector-service.ts';
 import { createSqlRateLimiter, type RateLimiter } from './services/rate-limiter.ts';
+import { connectRedis, redisHealthCheck } from './services/redis-connection.ts';
 import { createRedisRateLimiter } from './services/redis-rate-limiter.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
 import { createVerificationService, type VerificationService } from './services/verification-service.ts';
@@ -73,9 +74,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     await migrate(storage.db);
     let limiter: RateLimiter;
     if (config.redisUrl) {
-      // Loaded only when configured: an instance without Redis does not carry the client in memory.
-      const { Redis } = await import('ioredis');
-      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+      // A Redis outage answers 503 fast and shows in /api/health (see redis-connection.ts).
+      redis = await connectRedis(config.redisUrl, logger);
       limiter = createRedisRateLimiter({ redis });
     } else {
       limiter = createSqlRateLimiter({ db: storage.db, clock });
@@ -132,6 +132,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       accounts,
       trustProxy: config.trustProxy,
       version,
+      ...(redis ? { redisReachable: redisHealthCheck(redis) } : {}),
     });
     return {
       config,

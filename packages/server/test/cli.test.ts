@@ -54,6 +54,7 @@ describe('the passline CLI (embedded SQLite)', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()).toEqual({
       status: 'ok',
       database: 'sqlite',
+      checks: { database: 'ok' },
     });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

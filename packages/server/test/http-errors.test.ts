@@ -189,7 +189,7 @@ describeEachEngine('HTTP contract: auth and bad input', (database) => {
 
   it('serves health and an OpenAPI document that lists the API', async () => {
     const health = await passline.request('GET', '/api/health', { key: null });
-    expect(health.body).toEqual({ status: 'ok', database: database().engine });
+    expect(health.body).toEqual({ status: 'ok', database: database().engine, checks: { database: 'ok' } });
     const openapi = await passline.request('GET', '/api/openapi.json', { key: null });
     expect(openapi.status).toBe(200);
     expect(openapi.body.openapi).toBe('3.1.0');

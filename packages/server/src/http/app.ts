@@ -43,6 +43,8 @@ export interface HttpDeps {
   version: string;
   /** Resolves when the writes made so far are committed (storage.sync). */
   sync(): Promise<void>;
+  /** With PASSLINE_REDIS_URL: whether Redis answers, for /api/health. */
+  redisReachable?: () => Promise<boolean>;
 }
 
 export const bodyLimitBytes = 64 * 1024;
@@ -137,7 +139,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ),
   );
 
-  await app.register(systemRoutes({ db: deps.db, engine: deps.engine }));
+  await app.register(
+    systemRoutes({
+      db: deps.db,
+      engine: deps.engine,
+      ...(deps.redisReachable ? { redisReachable: deps.redisReachable } : {}),
+    }),
+  );
   await app.register(verificationRoutes(deps));
   await app.register(connectorRoutes(deps));
   await app.register(adminRoutes(deps));

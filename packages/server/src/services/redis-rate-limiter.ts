@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { AppError } from '../errors.ts';
 import type { LimitRule, RateLimiter } from './rate-limiter.ts';
 
 // Checks every bucket first and counts only when all have room, in one atomic script: the same
@@ -25,6 +26,26 @@ type RedisWithConsume = Redis & {
   passlineConsume(numberOfKeys: number, ...args: Array<string | number>): Promise<[number, number]>;
 };
 
+/** Seconds a caller should wait when Redis is down: the client retries the connection every 2 s at most. */
+const retryAfterSeconds = 5;
+
+/**
+ * A request whose limits cannot be checked must not go through (an outage would open the door to
+ * SMS pumping), so a Redis that cannot answer (down, unreachable, too slow) refuses it: 503, not 500.
+ */
+function redisUnavailable(cause: unknown): AppError {
+  const error = new AppError(
+    'service.unavailable',
+    `Rate limits cannot be checked right now; try again in ${retryAfterSeconds} s.`,
+    undefined,
+    retryAfterSeconds,
+  );
+  // For the server log only. The message alone: ioredis attaches the command to some errors, and
+  // its arguments (the bucket keys) contain phone numbers.
+  error.cause = new Error(cause instanceof Error ? cause.message : String(cause));
+  return error;
+}
+
 /**
  * Buckets in Redis, for several instances that should share limits without a round trip to the
  * database. All keys of one call are touched by one script, so on Redis Cluster they would need a
@@ -41,7 +62,13 @@ export function createRedisRateLimiter(deps: { redis: Redis; prefix?: string }):
       if (rules.length === 0) return { allowed: true };
       const keys = rules.map((rule) => prefix + rule.key);
       const args = rules.flatMap((rule) => [rule.limit, rule.windowMs]);
-      const [index, ttl] = await redis.passlineConsume(keys.length, ...keys, ...args);
+      let index: number;
+      let ttl: number;
+      try {
+        [index, ttl] = await redis.passlineConsume(keys.length, ...keys, ...args);
+      } catch (error) {
+        throw redisUnavailable(error);
+      }
       const rule = index > 0 ? rules[index - 1] : undefined;
       return rule ? { allowed: false, rule, retryAfterMs: ttl } : { allowed: true };
     },
