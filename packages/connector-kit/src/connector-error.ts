@@ -3,6 +3,8 @@ export const connectorErrorKinds = [
   'invalid_config',
   'invalid_recipient',
   'template_not_found',
+  /** A template Passline cannot fill: it names a variable this message does not provide. */
+  'template_invalid',
   'rate_limited',
   'provider_rejected',
   'provider_unavailable',

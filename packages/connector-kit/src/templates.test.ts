@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
-import { findTemplate, renderTemplate, templatesSchema } from './templates.ts';
+import { findTemplate, renderTemplate, templatesSchema, templateVariableNames } from './templates.ts';
 
 const schema = templatesSchema({ content: z.string() }, { textOf: (template) => template.content });
+const byField = templatesSchema({ content: z.string() }, { textField: 'content' });
+const withParams = templatesSchema(
+  { templateCode: z.string(), params: z.array(z.string()).optional() },
+  { variablesField: 'params' },
+);
 const complete = [
   { usageType: 'Register', content: 'R {{code}}' },
   { usageType: 'SignIn', content: 'S {{ code }}' },
@@ -16,8 +21,59 @@ describe('templates', () => {
     expect(renderTemplate('Code {{code}} for {{ app }}', { code: '123456', app: 'Acme' })).toBe('Code 123456 for Acme');
   });
 
-  it('refuses a variable the payload does not provide', () => {
+  it('refuses a variable the payload does not provide, as a template problem', () => {
     expect(() => renderTemplate('Hi {{name}}', { code: '1' })).toThrow(/\{\{name\}\}/);
+    const error = catching(() => renderTemplate('Hi {{name}}', { code: '1' }));
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).kind).toBe('template_invalid');
+  });
+
+  it('names the variables Passline fills', () => {
+    expect(templateVariableNames).toEqual(['code', 'expiresInMinutes']);
+  });
+
+  it('refuses a variable Passline never fills, at the path of the text that uses it', () => {
+    const templates = [...complete.slice(0, 2), { usageType: 'ForgotPassword', content: 'Hi {{name}}, code {{code}}' }];
+    const withGeneric = [...templates, complete[3]];
+    for (const candidate of [schema, byField]) {
+      const result = candidate.safeParse(withGeneric);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+        [
+          '2.content',
+          'the "ForgotPassword" template uses {{name}}, which Passline does not fill; a template can use {{code}} and {{expiresInMinutes}}',
+        ],
+      ]);
+    }
+    expect(
+      byField.safeParse([...complete, { usageType: 'MfaVerification', content: '{{code}} {{expiresInMinutes}}' }])
+        .success,
+    ).toBe(true);
+  });
+
+  it('checks a list of variables a provider template is filled with', () => {
+    const codes = complete.map(({ usageType }, index) => ({ usageType, templateCode: String(index) }));
+    expect(withParams.safeParse(codes).success).toBe(true);
+    expect(
+      withParams.safeParse([
+        ...codes.slice(1),
+        { usageType: 'Register', templateCode: '9', params: ['expiresInMinutes', 'code'] },
+      ]).success,
+    ).toBe(true);
+    const result = withParams.safeParse([
+      ...codes.slice(1),
+      { usageType: 'Register', templateCode: '9', params: ['userName'] },
+    ]);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      [
+        '3.params.0',
+        'unknown variable "userName": the "Register" template can be filled with "code" and "expiresInMinutes"',
+      ],
+      [
+        '3.params',
+        'the "Register" template must be filled with "code", or the message would not carry the verification code',
+      ],
+    ]);
   });
 
   it('falls back to Generic when a usage has no template', () => {
@@ -66,3 +122,12 @@ describe('templates', () => {
     expect(schema.safeParse([{ ...complete[0], extra: 1 }, ...complete.slice(1)]).success).toBe(false);
   });
 });
+
+function catching(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

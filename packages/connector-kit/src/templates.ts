@@ -4,20 +4,31 @@ import { fallbackUsageType, requiredUsageTypes, type UsageType, usageTypeSchema 
 
 const variablePattern = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
+/**
+ * The variables Passline fills in a code message: `code`, and `expiresInMinutes`, the code's
+ * lifetime. A template naming anything else would fail every send, so the config is refused instead.
+ */
+export const templateVariableNames = ['code', 'expiresInMinutes'] as const;
+export type TemplateVariableName = (typeof templateVariableNames)[number];
+
 /** Variables that appear in a template text, e.g. `["code"]`. */
 export function templateVariables(text: string): string[] {
   return [...text.matchAll(variablePattern)].map((match) => match[1] as string);
 }
 
 /**
- * Replaces `{{name}}` with `payload.name`. A variable the payload does not provide is a
- * configuration problem (the admin wrote a variable we will never fill), not something to send.
+ * Replaces `{{name}}` with `payload.name`. A variable the payload does not provide is a template
+ * problem (the admin wrote a variable we will never fill), reported as `template_invalid` so it is
+ * never mistaken for the provider refusing the message.
  */
 export function renderTemplate(text: string, payload: Readonly<Record<string, string>>): string {
   return text.replace(variablePattern, (_whole, name: string) => {
     const value = payload[name];
     if (value === undefined) {
-      throw new ConnectorError('invalid_config', `The template uses {{${name}}}, which Passline does not provide.`);
+      throw new ConnectorError(
+        'template_invalid',
+        `The template uses {{${name}}}, which Passline does not provide for this message; it can use ${templateVariableNames.map((variable) => `{{${variable}}}`).join(' and ')}.`,
+      );
     }
     return value;
   });
@@ -40,11 +51,19 @@ export function findTemplate<T extends { usageType: string }>(templates: readonl
 
 export interface TemplatesSchemaOptions<Item> {
   /**
-   * For templates whose text lives in Passline (Twilio), the field holding the text: it must
-   * contain `{{code}}`. Omit it for providers whose templates are stored at the provider
-   * (Aliyun and Tencent keep a template code here instead).
+   * For templates whose text lives in Passline (Twilio), the name of the field holding the text: it
+   * must contain `{{code}}` and no variable outside `templateVariableNames`. Omit it for providers
+   * whose templates are stored at the provider (Aliyun and Tencent keep a template code instead).
    */
+  textField?: keyof Item & string;
+  /** The same as `textField`, as a function (the problems are then reported at the field holding that text). */
   textOf?: (item: Item) => string | undefined;
+  /**
+   * For provider templates that list the Passline variables they are filled with (Tencent's
+   * positional `params`), the name of that list: each name must be one of `templateVariableNames`,
+   * and the list, when given, must include `code`.
+   */
+  variablesField?: keyof Item & string;
 }
 
 /**
@@ -69,14 +88,8 @@ export function templatesSchema<Shape extends z.ZodRawShape>(
         });
       }
       seen.add(usage);
-      const text = options.textOf?.(template as never);
-      if (options.textOf && text !== undefined && !templateVariables(text).includes('code')) {
-        context.addIssue({
-          code: 'custom',
-          path: [index],
-          message: `the "${usage}" template must contain {{code}}`,
-        });
-      }
+      checkText(template as Record<string, unknown>, index, usage, options, context);
+      checkVariableList(template as Record<string, unknown>, index, usage, options, context);
     });
     for (const usage of requiredUsageTypes) {
       if (!seen.has(usage)) {
@@ -84,4 +97,70 @@ export function templatesSchema<Shape extends z.ZodRawShape>(
       }
     }
   });
+}
+
+type RefinementContext = z.core.$RefinementCtx<unknown[]>;
+
+const variableList = templateVariableNames.map((name) => `{{${name}}}`).join(' and ');
+
+/** A text kept in Passline: `{{code}}` present, and no variable Passline never fills. */
+function checkText(
+  template: Record<string, unknown>,
+  index: number,
+  usage: string,
+  options: TemplatesSchemaOptions<never>,
+  context: RefinementContext,
+): void {
+  const field =
+    options.textField ?? (options.textOf ? fieldHolding(template, options.textOf(template as never)) : undefined);
+  const text = options.textField ? template[options.textField] : options.textOf?.(template as never);
+  if (typeof text !== 'string') return;
+  const used = templateVariables(text);
+  for (const name of new Set(used)) {
+    if (!(templateVariableNames as readonly string[]).includes(name)) {
+      context.addIssue({
+        code: 'custom',
+        path: field === undefined ? [index] : [index, field],
+        message: `the "${usage}" template uses {{${name}}}, which Passline does not fill; a template can use ${variableList}`,
+      });
+    }
+  }
+  if (!used.includes('code')) {
+    context.addIssue({ code: 'custom', path: [index], message: `the "${usage}" template must contain {{code}}` });
+  }
+}
+
+/** A provider template's list of Passline variables: known names only, `code` among them. */
+function checkVariableList(
+  template: Record<string, unknown>,
+  index: number,
+  usage: string,
+  options: TemplatesSchemaOptions<never>,
+  context: RefinementContext,
+): void {
+  const field = options.variablesField;
+  const names = field === undefined ? undefined : template[field];
+  if (field === undefined || !Array.isArray(names)) return;
+  names.forEach((name, position) => {
+    if (!(templateVariableNames as readonly unknown[]).includes(name)) {
+      context.addIssue({
+        code: 'custom',
+        path: [index, field, position],
+        message: `unknown variable ${JSON.stringify(name)}: the "${usage}" template can be filled with ${templateVariableNames.map((variable) => `"${variable}"`).join(' and ')}`,
+      });
+    }
+  });
+  if (!names.includes('code')) {
+    context.addIssue({
+      code: 'custom',
+      path: [index, field],
+      message: `the "${usage}" template must be filled with "code", or the message would not carry the verification code`,
+    });
+  }
+}
+
+/** The field of `template` whose value is `text`, so a problem in it is shown beside that field. */
+function fieldHolding(template: Record<string, unknown>, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return Object.keys(template).find((key) => key !== 'usageType' && template[key] === text);
 }

@@ -3,16 +3,28 @@ import { defineConnector, findTemplate, readReadme, renderTemplate, templatesSch
 import { logo } from './logo.ts';
 
 const defaultTemplates = [
-  { usageType: 'Register', content: 'Your sign-up verification code is {{code}}. It is valid for 10 minutes.' },
-  { usageType: 'SignIn', content: 'Your sign-in verification code is {{code}}. It is valid for 10 minutes.' },
-  { usageType: 'ForgotPassword', content: 'Your password reset code is {{code}}. It is valid for 10 minutes.' },
-  { usageType: 'Generic', content: 'Your verification code is {{code}}. It is valid for 10 minutes.' },
+  {
+    usageType: 'Register',
+    content: 'Your sign-up verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'SignIn',
+    content: 'Your sign-in verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'ForgotPassword',
+    content: 'Your password reset code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'Generic',
+    content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
 ];
 
 const configSchema = z.strictObject({
   templates: templatesSchema(
     { content: z.string().min(1).max(1600).describe('Message text; {{code}} is the verification code.') },
-    { textOf: (template) => template.content },
+    { textField: 'content' },
   )
     .default(defaultTemplates)
     .describe('One template per usage.'),

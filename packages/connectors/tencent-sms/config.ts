@@ -2,27 +2,20 @@ import { endpointField, secret, templatesSchema, timeoutField, z } from '@passli
 
 export const defaultEndpoint = 'https://sms.tencentcloudapi.com';
 export const defaultRegion = 'ap-guangzhou';
-export { defaultProviderTimeoutMs as defaultTimeoutMs } from '@passline/connector-kit';
-
 /**
- * Payload variables a template parameter may name: `code` always, `expiresInMinutes` when the
- * server passes it. A name outside this list would never be filled, so it is refused when the
- * config is saved rather than when the first user waits for a code.
+ * Payload variables a template parameter may name (the kit's list: `code`, and `expiresInMinutes`).
+ * The kit's `templatesSchema` refuses any other name when the config is saved, rather than when the
+ * first user waits for a code.
  */
-export const templateVariables = ['code', 'expiresInMinutes'] as const;
+export {
+  defaultProviderTimeoutMs as defaultTimeoutMs,
+  templateVariableNames as templateVariables,
+} from '@passline/connector-kit';
 export const defaultParams = ['code'];
 
 const params = z
-  .array(
-    z.enum(templateVariables, {
-      error: (issue) =>
-        `unknown variable ${JSON.stringify(issue.input)}: a parameter is one of ${templateVariables.join(', ')}`,
-    }),
-  )
+  .array(z.string())
   .max(10)
-  .refine((names) => names.includes('code'), {
-    message: 'the parameters must include "code", or the message would not carry the verification code',
-  })
   .describe(
     'Payload variables filling the template placeholders in order: the first fills {1}, the second {2} ... Default ["code"].',
   );
@@ -56,14 +49,17 @@ export const configSchema = z.strictObject({
     .default(defaultRegion)
     .describe('Tencent Cloud region sent as X-TC-Region. Default ap-guangzhou.')
     .meta({ title: 'Region' }),
-  templates: templatesSchema({
-    templateCode: z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'the template code is the numeric template ID from the SMS console, e.g. "1110"')
-      .describe('Numeric ID of an approved body template.'),
-    params: params.optional(),
-  })
+  templates: templatesSchema(
+    {
+      templateCode: z
+        .string()
+        .trim()
+        .regex(/^\d+$/, 'the template code is the numeric template ID from the SMS console, e.g. "1110"')
+        .describe('Numeric ID of an approved body template.'),
+      params: params.optional(),
+    },
+    { variablesField: 'params' },
+  )
     .describe('One approved template per usage.')
     .meta({ title: 'Templates' }),
   endpoint: endpointField(`Base URL of the Tencent Cloud API. Default ${defaultEndpoint}.`),

@@ -105,7 +105,7 @@ function fillParams(names: readonly string[], input: SendMessageInput, templateI
     const value = input.payload[name];
     if (value === undefined) {
       throw new ConnectorError(
-        'invalid_config',
+        'template_invalid',
         `Template ${templateId} fills {${index + 1}} with "${name}", which Passline did not provide for this message; remove it from the template's "params".`,
       );
     }

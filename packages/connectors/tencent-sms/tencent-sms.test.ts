@@ -81,9 +81,9 @@ describe('tencent-sms against the provider simulator', () => {
     });
   });
 
-  it('reports a variable the payload lacks as invalid_config without sending', async () => {
+  it('reports a variable the payload lacks as template_invalid without sending', async () => {
     const error = await expectConnectorError(send('Register', { code: '123456' }));
-    expect(error.kind).toBe('invalid_config');
+    expect(error.kind).toBe('template_invalid');
     expect(error.message).toContain('expiresInMinutes');
     expect(simulator.messages()).toHaveLength(0);
   });

@@ -10,10 +10,22 @@ const e164 = /^\+[1-9]\d{1,14}$/;
 const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
 
 export const defaultTemplates = [
-  { usageType: 'Register', content: 'Your sign-up verification code is {{code}}. It is valid for 10 minutes.' },
-  { usageType: 'SignIn', content: 'Your sign-in verification code is {{code}}. It is valid for 10 minutes.' },
-  { usageType: 'ForgotPassword', content: 'Your password reset code is {{code}}. It is valid for 10 minutes.' },
-  { usageType: 'Generic', content: 'Your verification code is {{code}}. It is valid for 10 minutes.' },
+  {
+    usageType: 'Register',
+    content: 'Your sign-up verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'SignIn',
+    content: 'Your sign-in verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'ForgotPassword',
+    content: 'Your password reset code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'Generic',
+    content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
 ];
 
 export const configSchema = z
@@ -60,7 +72,7 @@ export const configSchema = z
           .max(maxBodyLength)
           .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
       },
-      { textOf: (template) => template.content },
+      { textField: 'content' },
     )
       .describe('One message text per usage.')
       .meta({ title: 'Templates' }),

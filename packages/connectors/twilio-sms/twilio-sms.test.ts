@@ -12,6 +12,7 @@ import {
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
 import { useProviderSimulator } from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
+import { defaultTemplates } from './config.ts';
 import { twilioSmsConnector } from './index.ts';
 
 const context: ConnectorContext = {
@@ -150,9 +151,9 @@ describe('twilio-sms against the provider simulator', () => {
     expect(error.message).toContain('AC0123456789abcdef0123456789abcdef');
   });
 
-  it('reports a template variable Passline does not provide as invalid_config without sending', async () => {
+  it('reports a template variable Passline does not provide as template_invalid without sending', async () => {
     const error = await expectConnectorError(send('Register', { code: '123456' }));
-    expect(error.kind).toBe('invalid_config');
+    expect(error.kind).toBe('template_invalid');
     expect(error.message).toContain('expiresInMinutes');
     expect(simulator.messages()).toHaveLength(0);
   });
@@ -297,6 +298,23 @@ describe('twilio-sms config', () => {
     throw new Error('config was accepted');
   };
 
+  it('offers default templates that state the real validity of the code', async () => {
+    const parsed = parseConnectorConfig(twilioSmsConnector, { ...base, templates: defaultTemplates });
+    let sent = '';
+    await twilioSmsConnector.sendMessage(
+      { to: '+14155550123', usage: 'SignIn', payload: { code: '482913', expiresInMinutes: '5' } },
+      parsed,
+      {
+        ...context,
+        fetch: async (_url, init) => {
+          sent = new URLSearchParams(String(init?.body)).get('Body') ?? '';
+          return new Response(JSON.stringify({ sid: 'SM1' }), { status: 201 });
+        },
+      },
+    );
+    expect(sent).toBe('Your sign-in verification code is 482913. It is valid for 5 minutes.');
+  });
+
   it('asks for a sender when neither is set, and for one only when both are', () => {
     const none = refusal({ ...base, from: undefined });
     expect(none.kind).toBe('invalid_config');
@@ -359,6 +377,13 @@ describeConnectorConformance({
     {
       name: 'template without {{code}}',
       config: { ...validConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
+    },
+    {
+      name: 'template with a variable Passline never fills',
+      config: {
+        ...validConfig,
+        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hi {{name}}, {{code}}' }],
+      },
     },
     {
       name: 'template longer than 1600 characters',

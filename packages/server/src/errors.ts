@@ -70,6 +70,11 @@ export const errorCatalog = {
     status: 400,
     description: 'The connector configuration is invalid; `details.issues` lists each field.',
   },
+  'connector.template_invalid': {
+    status: 500,
+    description:
+      'The active connector has no template for this usage, or its template uses a variable Passline does not fill; the provider was not called. An admin fixes the templates; `details.messageLogId` names the message-log entry.',
+  },
   'connector.secret_unreadable': {
     status: 500,
     description: 'A stored secret cannot be decrypted with the configured key (wrong `PASSLINE_ENCRYPTION_KEY`).',

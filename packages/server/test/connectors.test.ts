@@ -319,13 +319,17 @@ describeEachEngine('connectors: management, secrets at rest, switching, test sen
   });
 });
 
-describeEachEngine('connectors: what providers answer back', (database) => {
+describeEachEngine('connectors: templates, and what providers answer back', (database) => {
   let passline: TestPassline;
   let simulator: ProviderSimulator;
 
   beforeAll(async () => {
     simulator = await startProviderSimulator();
-    passline = await startTestPassline(database());
+    passline = await startTestPassline(database(), {
+      config: { connectorModules: ['./packages/server/test/fixtures/plain-templates-connector.ts'] },
+      // Each send reads the active connector afresh, so a config changed in the database applies at once.
+      cacheMs: 0,
+    });
     await passline.request('PATCH', '/api/settings/verification', {
       body: { resendCooldownSeconds: 0, phoneHourlyLimit: 100, phoneDailyLimit: 100 },
     });
@@ -397,5 +401,114 @@ describeEachEngine('connectors: what providers answer back', (database) => {
       expect(sent.body.error.code).toBe('delivery.rate_limited');
       expect(sent.headers['retry-after'], factoryId).toBe(retryAfter);
     }
+  });
+
+  it('lists the variables a template may use in the factory detail', async () => {
+    for (const factoryId of ['twilio-sms', 'dev-sms', 'tencent-sms']) {
+      const factory = await passline.request('GET', `/api/connector-factories/${factoryId}`);
+      expect(factory.body.templateVariables, factoryId).toEqual(['code', 'expiresInMinutes']);
+    }
+  });
+
+  it('refuses to save a template with a variable Passline never fills, naming the exact field', async () => {
+    const templates = twilioConfig().templates.map((template) =>
+      template.usageType === 'SignIn' ? { ...template, content: 'Hi {{name}}, your code is {{code}}' } : template,
+    );
+    const created = await passline.request('POST', '/api/connectors', {
+      body: { factoryId: 'twilio-sms', config: { ...twilioConfig(), templates } },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.code).toBe('connector.invalid_config');
+    expect(created.body.error.details.issues).toEqual([
+      {
+        path: 'templates.1.content',
+        message:
+          'the "SignIn" template uses {{name}}, which Passline does not fill; a template can use {{code}} and {{expiresInMinutes}}',
+      },
+    ]);
+  });
+
+  it('says how long the code is valid in the default templates, from the settings', async () => {
+    await passline.request('PATCH', '/api/settings/verification', { body: { codeTtlSeconds: 300 } });
+    try {
+      const created = await passline.request('POST', '/api/connectors', { body: { factoryId: 'dev-sms', config: {} } });
+      expect(created.status).toBe(201);
+      const to = '+12015550191';
+      expect(
+        (
+          await passline.request('POST', '/api/verifications', {
+            body: { to, usage: 'SignIn' },
+            key: passline.verifyKey,
+          })
+        ).status,
+      ).toBe(201);
+      const outbox = await passline.request('GET', `/api/dev/outbox?to=${encodeURIComponent(to)}`);
+      expect(outbox.body[0].text).toMatch(/^Your sign-in verification code is \d{6}\. It is valid for 5 minutes\.$/);
+    } finally {
+      await passline.request('PATCH', '/api/settings/verification', { body: { codeTtlSeconds: 600 } });
+    }
+  });
+
+  it('reports a template it cannot fill, or a missing one, as connector.template_invalid in a test send', async () => {
+    const usages4 = usages.map((usageType) => ({ usageType, content: `${usageType} {{code}}` }));
+    const unfillable = await passline.request('POST', '/api/connector-factories/plain-templates-sms/test', {
+      body: {
+        to: '+12015550192',
+        config: { templates: [...usages4.slice(0, 3), { usageType: 'Generic', content: 'Hi {{name}}' }] },
+      },
+    });
+    expect(unfillable.status).toBe(500);
+    expect(unfillable.body.error).toMatchObject({
+      code: 'connector.template_invalid',
+      details: { kind: 'template_invalid', messageLogId: expect.any(String) },
+    });
+    expect(unfillable.body.error.message).toContain('{{name}}');
+
+    const missing = await passline.request('POST', '/api/connector-factories/plain-templates-sms/test', {
+      body: { to: '+12015550192', config: { templates: usages4.slice(0, 3) } },
+    });
+    expect(missing.status).toBe(500);
+    expect(missing.body.error).toMatchObject({
+      code: 'connector.template_invalid',
+      details: { kind: 'template_not_found' },
+    });
+  });
+
+  it('answers connector.template_invalid to the Verification API for a saved template it cannot fill, and keeps the others working', async () => {
+    const created = await passline.request('POST', '/api/connectors', {
+      body: { factoryId: 'dev-sms', config: devSmsConfig },
+    });
+    expect(created.status).toBe(201);
+    // A config saved before unknown variables were refused: written straight to the database.
+    const templates = devSmsConfig.templates.map((template) =>
+      template.usageType === 'SignIn' ? { ...template, content: 'Hi {{name}}, code {{code}}' } : template,
+    );
+    await passline.storage.db
+      .updateTable('connectors')
+      .set({ config: JSON.stringify({ templates }) })
+      .where('id', '=', created.body.id)
+      .execute();
+
+    const to = '+12015550193';
+    const refused = await passline.request('POST', '/api/verifications', {
+      body: { to, usage: 'SignIn' },
+      key: passline.verifyKey,
+    });
+    expect(refused.status).toBe(500);
+    expect(refused.body.error.code).toBe('connector.template_invalid');
+    expect(refused.body.error.details).toEqual({ messageLogId: expect.any(String) });
+    expect(refused.body.error.message).not.toContain('provider');
+    const log = await passline.request('GET', '/api/messages?status=failed&limit=1');
+    expect(log.body.items[0]).toMatchObject({
+      id: refused.body.error.details.messageLogId,
+      error: { kind: 'template_invalid' },
+    });
+
+    const register = await passline.request('POST', '/api/verifications', {
+      body: { to, usage: 'Register' },
+      key: passline.verifyKey,
+    });
+    expect(register.status).toBe(201);
+    expect(passline.logs()).toContain('templates that no longer pass validation');
   });
 });

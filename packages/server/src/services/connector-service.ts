@@ -8,6 +8,7 @@ import {
   parseConnectorConfig,
   secretFields,
   secretMask,
+  templateVariableNames,
 } from '@passline/connector-kit';
 import type { Kysely } from 'kysely';
 import { generateCode, newId } from '../crypto/codes.ts';
@@ -144,6 +145,33 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     };
   }
 
+  const warnedStale = new Set<string>();
+  /**
+   * The saved config, parsed. A config saved before a template rule existed (a template naming a
+   * variable Passline never fills) stays in use: its other usages keep sending, the broken one
+   * fails as `connector.template_invalid`, and the log says once what to fix.
+   */
+  function activeConfig(factory: ConnectorFactory, row: ConnectorRow): unknown {
+    const stored = storedConfig(row);
+    try {
+      return parseConnectorConfig(factory, stored);
+    } catch (error) {
+      const issues = isConnectorError(error) ? (error.issues ?? []) : [];
+      const onlyTemplates =
+        issues.length > 0 && issues.every((issue) => issue.path === 'templates' || issue.path.startsWith('templates.'));
+      if (!onlyTemplates) throw error;
+      const key = `${row.id}:${row.updated_at}`;
+      if (!warnedStale.has(key)) {
+        warnedStale.add(key);
+        deps.logger.warn(
+          { connector: row.id, factory: row.factory_id, issues },
+          'the active connector has templates that no longer pass validation; sends that use them fail until they are fixed',
+        );
+      }
+      return stored;
+    }
+  }
+
   async function rowOrThrow(id: string): Promise<ConnectorRow> {
     const row = await connectorQueries.findConnectorById(db, id);
     if (!row) throw new AppError('connector.not_found', `No connector "${id}".`);
@@ -255,6 +283,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         ...factory.metadata,
         configSchema: configJsonSchema(factory),
         secretFields: secretFields(factory.configSchema),
+        templateVariables: [...templateVariableNames],
       };
     },
 
@@ -319,8 +348,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       if (hit && hit.until > now) return hit.value;
       const row = await connectorQueries.findActiveConnector(db, type);
       const factory = row ? registry.get(row.factory_id) : undefined;
-      const value =
-        row && factory ? { row, factory, config: parseConnectorConfig(factory, storedConfig(row)) } : undefined;
+      const value = row && factory ? { row, factory, config: activeConfig(factory, row) } : undefined;
       activeCache.set(type, { value, until: now + cacheMs });
       return value;
     },

@@ -1,15 +1,17 @@
 import type { ConnectorError } from '@passline/connector-kit';
 import { AppError, type ErrorCode } from '../errors.ts';
 
-const codeByKind: Record<ConnectorError['kind'], ErrorCode> = {
+const codeByKind = {
   invalid_config: 'delivery.rejected',
-  template_not_found: 'delivery.rejected',
+  // Passline could not build the message: the templates need fixing, the provider was never asked.
+  template_not_found: 'connector.template_invalid',
+  template_invalid: 'connector.template_invalid',
   provider_rejected: 'delivery.rejected',
   invalid_recipient: 'delivery.invalid_recipient',
   rate_limited: 'delivery.rate_limited',
   provider_unavailable: 'delivery.provider_unavailable',
   timeout: 'delivery.timeout',
-};
+} as const satisfies Record<ConnectorError['kind'], ErrorCode>;
 
 /**
  * Every 429 carries Retry-After. The built-in connectors always say how long; a connector that does
@@ -17,7 +19,9 @@ const codeByKind: Record<ConnectorError['kind'], ErrorCode> = {
  */
 export const defaultRetryAfterSeconds = 60;
 
-const publicMessage: Record<ErrorCode & `delivery.${string}`, string> = {
+const publicMessage: Record<(typeof codeByKind)[keyof typeof codeByKind], string> = {
+  'connector.template_invalid':
+    'The SMS template for this message is missing or invalid. An administrator can see why in the message log.',
   'delivery.rejected': 'The SMS provider refused the message. An administrator can see why in the message log.',
   'delivery.invalid_recipient': 'The SMS provider cannot deliver to this phone number.',
   'delivery.rate_limited': 'The SMS provider is throttling messages to this number; try again later.',
@@ -48,7 +52,7 @@ export function deliveryErrorToAppError(
           issues: error.issues,
         }
       : extra;
-  const message = audience === 'admin' ? error.message : publicMessage[code as keyof typeof publicMessage];
+  const message = audience === 'admin' ? error.message : publicMessage[code];
   const retryAfterSeconds =
     error.kind === 'rate_limited' ? (error.retryAfterSeconds ?? defaultRetryAfterSeconds) : error.retryAfterSeconds;
   return new AppError(code, message, details, retryAfterSeconds);

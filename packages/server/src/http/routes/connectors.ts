@@ -17,6 +17,9 @@ const factorySchema = factorySummarySchema.extend({
   readme: z.string(),
   configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the config; secret fields have writeOnly.'),
   secretFields: z.array(z.string()),
+  templateVariables: z
+    .array(z.string())
+    .describe('The variables a template text may use, as {{name}}: the code and its lifetime in minutes.'),
   configTemplate: z.record(z.string(), z.unknown()).optional(),
 });
 
