@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
-import type { PasswordAttemptLimits } from './accounts/experience-service.ts';
+import type { PasswordAttemptLimits } from './accounts/password-check.ts';
 import { type AdminAuthOptions, type AdminAuthService, createAdminAuthService } from './admin/admin-auth-service.ts';
 import type { Config } from './config.ts';
 import { type KeyRing, keyRingFrom, loadOrCreateKeyFile } from './crypto/keys.ts';
@@ -115,6 +115,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       verificationSettings: settings,
       limiter,
       keys,
+      connectors,
+      logger,
       clock,
       ...(cacheMs !== undefined ? { cacheMs } : {}),
       ...(overrides.passwordLimits ? { passwordLimits: overrides.passwordLimits } : {}),

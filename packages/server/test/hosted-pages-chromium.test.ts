@@ -137,7 +137,9 @@ describeInChromium('hosted sign-in pages', () => {
     await shot('account-link-code');
     await pasteMessage(`Generic code ${await reader.next(newPhone)}`);
     await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe(newPhone);
-    await expect.poll(() => page.locator('#status').textContent()).toBe(`Your phone number is now ${newPhone}.`);
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe(`Your phone number is now ${newPhone}. Your other devices were signed out.`);
     await page.reload();
     await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe(newPhone);
   });
@@ -158,5 +160,38 @@ describeInChromium('hosted sign-in pages', () => {
     expect(await page.locator('#phone-submit').isDisabled()).toBe(true);
     expect(await page.locator('#phone-submit').textContent()).toMatch(/^Send code in \d+ s$/);
     await shot('sign-in-cooldown');
+  });
+
+  it('asks a session kept alive by refreshes to confirm it is you before changing the number', async () => {
+    const current = '+12015550199';
+    // The sign-in of the first test is long past; the page refreshes its expired access token.
+    clock.advance(16 * 60_000);
+    await page.goto(`${base}/account`);
+    await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe(current);
+
+    // With a code to the current number.
+    await page.getByRole('button', { name: 'Change phone number' }).click();
+    await page.getByLabel('Phone number').fill('201 555 0177');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.locator('#code-step').waitFor({ state: 'visible' });
+    await expect.poll(() => page.locator('#lead').textContent()).toMatch(/^For your security, first confirm it is you/);
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe(current);
+    await shot('account-reauthenticate');
+    await pasteMessage(`SignIn code ${await reader.next(current)}`);
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+12015550177');
+    await pasteMessage(`Generic code ${await reader.next('+12015550177')}`);
+    await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe('+12015550177');
+
+    // With the password, after the re-authentication went stale too.
+    clock.advance(16 * 60_000);
+    await page.getByRole('button', { name: 'Change phone number' }).click();
+    await page.getByLabel('Phone number').fill('201 555 0188');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByRole('button', { name: 'Confirm with your password instead' }).click();
+    await page.getByLabel('Your password').fill('second password');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+12015550188');
+    await pasteMessage(`Generic code ${await reader.next('+12015550188')}`);
+    await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe('+12015550188');
   });
 });

@@ -32,6 +32,8 @@ const nonAdminRoutes = new Set([
   'GET /api/account',
   'POST /api/account/phone',
   'POST /api/account/phone/verification-code',
+  'POST /api/account/reauthentication',
+  'POST /api/account/reauthentication/verification-code',
 ]);
 
 describeEachEngine('every route checks its credentials', (database) => {

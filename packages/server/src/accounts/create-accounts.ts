@@ -3,12 +3,15 @@ import type { Kysely } from 'kysely';
 import type { KeyRing } from '../crypto/keys.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { Clock } from '../services/clock.ts';
+import type { ConnectorService } from '../services/connector-service.ts';
 import type { RateLimiter } from '../services/rate-limiter.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import { type AccountService, createAccountService } from './account-service.ts';
-import { createExperienceService, type ExperienceService, type PasswordAttemptLimits } from './experience-service.ts';
+import { createExperienceService, type ExperienceService } from './experience-service.ts';
+import { createPasswordCheck, type PasswordAttemptLimits } from './password-check.ts';
+import { createPhoneChangeNotice, type NoticeLogger } from './phone-change-notice.ts';
 import { accountRoutes } from './routes/account-routes.ts';
 import { experienceRoutes } from './routes/experience-routes.ts';
 import { hostedPageRoutes } from './routes/hosted-pages.ts';
@@ -32,6 +35,9 @@ export function createAccounts(deps: {
   db: Kysely<Database>;
   verifications: VerificationService;
   verificationSettings: SettingsService;
+  /** Sends the notice to the old number after a phone change. */
+  connectors: ConnectorService;
+  logger: NoticeLogger;
   limiter: RateLimiter;
   keys: KeyRing;
   clock: Clock;
@@ -48,17 +54,29 @@ export function createAccounts(deps: {
     ...(deps.cacheMs !== undefined ? { cacheMs: deps.cacheMs } : {}),
   });
   const grants = createVerificationGrants({ db, verifications: deps.verifications, clock });
+  const checkPassword = createPasswordCheck({
+    limiter: deps.limiter,
+    ...(deps.passwordLimits ? { limits: deps.passwordLimits } : {}),
+  });
   const experience = createExperienceService({
     db,
     verifications: deps.verifications,
     grants,
     tokens,
     settings: signInExperience,
-    limiter: deps.limiter,
     clock,
-    ...(deps.passwordLimits ? { passwordLimits: deps.passwordLimits } : {}),
+    checkPassword,
   });
-  const account = createAccountService({ db, verifications: deps.verifications, grants, clock });
+  const account = createAccountService({
+    db,
+    verifications: deps.verifications,
+    grants,
+    tokens,
+    settings: signInExperience,
+    checkPassword,
+    phoneChangeNotice: createPhoneChangeNotice({ connectors: deps.connectors, logger: deps.logger }),
+    clock,
+  });
   const withUrl = publicUrl ? { publicUrl } : {};
   return {
     tokens,

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../crypto/codes.ts';
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
+import { hashPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
 import { normalisePhone } from '../phone.ts';
 import type { Clock } from '../services/clock.ts';
-import type { LimitRule, RateLimiter } from '../services/rate-limiter.ts';
 import type { DeliveryMode, VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
+import type { PasswordCheck } from './password-check.ts';
 import { findUserByPhone, insertUser, type UserRow, updateUserPasswordById } from './queries/users.ts';
 import type { SignInExperience, SignInExperienceSettings } from './sign-in-experience-settings.ts';
 import type { TokenService, TokenSet } from './token-service.ts';
@@ -15,16 +15,7 @@ import type { VerificationGrants } from './verification-grants.ts';
 export const experienceEvents = ['Register', 'SignIn', 'ForgotPassword'] as const;
 export type ExperienceEvent = (typeof experienceEvents)[number];
 
-/** Password attempts (successful ones included) per number and per IP. */
-export interface PasswordAttemptLimits {
-  perPhone: { limit: number; windowMs: number };
-  perIp: { limit: number; windowMs: number };
-}
-
-export const passwordAttemptLimits: PasswordAttemptLimits = {
-  perPhone: { limit: 10, windowMs: 15 * 60_000 },
-  perIp: { limit: 50, windowMs: 3_600_000 },
-};
+export { type PasswordAttemptLimits, passwordAttemptLimits } from './password-check.ts';
 
 export interface ExperienceServiceDeps {
   db: Kysely<Database>;
@@ -32,10 +23,8 @@ export interface ExperienceServiceDeps {
   grants: VerificationGrants;
   tokens: TokenService;
   settings: SignInExperienceSettings;
-  limiter: RateLimiter;
   clock: Clock;
-  /** Defaults to `passwordAttemptLimits`. */
-  passwordLimits?: PasswordAttemptLimits;
+  checkPassword: PasswordCheck;
 }
 
 export type ExperienceService = ReturnType<typeof createExperienceService>;
@@ -43,7 +32,6 @@ export type ExperienceService = ReturnType<typeof createExperienceService>;
 /** Register, sign in, reset a password: each a verified code (or a password) turned into tokens. */
 export function createExperienceService(deps: ExperienceServiceDeps) {
   const { db, grants, tokens, clock } = deps;
-  const limits = deps.passwordLimits ?? passwordAttemptLimits;
 
   function requireEnabled(settings: SignInExperience, what: 'signUp' | 'phoneSignIn' | 'password'): void {
     if (settings[what]) return;
@@ -111,14 +99,14 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       if (input.password !== undefined) requireEnabled(settings, 'password');
       const phone = await grants.inspect(input.verificationId, 'Register');
       const user = newUser(phone, input.password !== undefined ? await hashPassword(input.password) : null);
-      const refreshToken = await db.transaction().execute(async (trx) => {
+      const session = await db.transaction().execute(async (trx) => {
         await grants.consume(trx, input.verificationId);
         if (!(await insertUser(trx, user))) {
           throw new AppError('account.phone_taken', 'This number already has an account; sign in instead.');
         }
         return tokens.createRefreshToken(trx, user.id);
       });
-      return tokens.tokenSet(user, refreshToken, issuer);
+      return tokens.tokenSet(user, session, issuer);
     },
 
     async signIn(input: { verificationId: string }, issuer: string): Promise<TokenSet> {
@@ -134,49 +122,26 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
           user = (await insertUser(trx, created)) ? created : await findUserByPhone(trx, phone);
           if (!user) throw new Error('user vanished while signing in');
         }
-        return { user, refreshToken: await tokens.createRefreshToken(trx, user.id) };
+        return { user, session: await tokens.createRefreshToken(trx, user.id) };
       });
-      return tokens.tokenSet(result.user, result.refreshToken, issuer);
+      return tokens.tokenSet(result.user, result.session, issuer);
     },
 
-    /**
-     * Every attempt counts against the number's and the IP's budget, whether or not the account
-     * exists, and unknown numbers are checked against a decoy hash: answers, limits and timing are
-     * the same for both.
-     */
+    /** Attempts are limited and answered alike whether or not the account exists (`checkPassword`). */
     async signInWithPassword(
       input: { phone: string; password: string; ip?: string },
       issuer: string,
     ): Promise<TokenSet> {
       requireEnabled(await deps.settings.get(), 'password');
       const phone = normalisePhone(input.phone);
-      const rules: LimitRule[] = [
-        { key: `password-phone:${phone}`, ...limits.perPhone, code: 'rate_limit.password_attempts' },
-      ];
-      if (input.ip) {
-        rules.push({
-          key: `password-ip:${input.ip}`,
-          ...limits.perIp,
-          code: 'rate_limit.password_attempts',
-        });
-      }
-      const decision = await deps.limiter.consume(rules);
-      if (!decision.allowed) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-        throw new AppError(
-          'rate_limit.password_attempts',
-          `Too many password attempts; try again in ${retryAfterSeconds} s, or sign in with a code.`,
-          { retryAfterSeconds },
-          retryAfterSeconds,
-        );
-      }
-      const user = await findUserByPhone(db, phone);
-      const matches = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
-      if (!user?.password_hash || !matches) {
-        throw new AppError('experience.invalid_credentials', 'The phone number or the password is wrong.');
-      }
-      const refreshToken = await db.transaction().execute((trx) => tokens.createRefreshToken(trx, user.id));
-      return tokens.tokenSet(user, refreshToken, issuer);
+      const user = await deps.checkPassword({
+        phone,
+        password: input.password,
+        ...(input.ip ? { ip: input.ip } : {}),
+        loadUser: () => findUserByPhone(db, phone),
+      });
+      const session = await db.transaction().execute((trx) => tokens.createRefreshToken(trx, user.id));
+      return tokens.tokenSet(user, session, issuer);
     },
 
     /** Sets a new password and signs out every session; the code grants nothing else. */

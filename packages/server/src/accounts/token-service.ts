@@ -37,6 +37,18 @@ export interface AccessTokenClaims extends JWTPayload {
   sub: string;
   phone_number: string;
   phone_number_verified: boolean;
+  /** The session (refresh-token family) the token was issued to. */
+  sid?: string;
+  /** When the user last proved who they are (seconds), unchanged by refreshes; absent if unknown. */
+  auth_time?: number;
+}
+
+/** A session's refresh token as just issued, and what its access tokens carry. */
+export interface IssuedSession {
+  refreshToken: string;
+  familyId: string;
+  /** Milliseconds; null for sessions issued before this was recorded. */
+  authTime: number | null;
 }
 
 interface LoadedKey {
@@ -110,11 +122,21 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
     return found.publicKey;
   }
 
-  async function signAccessToken(user: Pick<UserRow, 'id' | 'phone'>, issuer: string): Promise<string> {
+  async function signAccessToken(
+    user: Pick<UserRow, 'id' | 'phone'>,
+    session: IssuedSession,
+    issuer: string,
+  ): Promise<string> {
     const [key] = await signingKeys();
     if (!key) throw new Error('no signing key');
     const now = Math.floor(clock.now() / 1000);
-    return new SignJWT({ phone_number: user.phone, phone_number_verified: true })
+    return new SignJWT({
+      phone_number: user.phone,
+      phone_number_verified: true,
+      sid: session.familyId,
+      // OpenID Connect's name and unit (seconds).
+      ...(session.authTime !== null ? { auth_time: Math.floor(session.authTime / 1000) } : {}),
+    })
       .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(issuer)
@@ -134,7 +156,11 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
    * Stores a new refresh token, in `trx` when the caller writes other rows with it. Nothing else
    * touches the database here: on SQLite a query outside the open transaction would wait forever.
    */
-  async function createRefreshToken(trx: Kysely<Database>, userId: string, familyId = newId('fam')): Promise<string> {
+  async function createRefreshToken(
+    trx: Kysely<Database>,
+    userId: string,
+    session: { familyId?: string; authTime?: number | null } = {},
+  ): Promise<IssuedSession> {
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
     const now = clock.now();
     await refreshTokens.insertRefreshToken(trx, {
@@ -147,25 +173,30 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       rotated_at: null,
       revoked_at: null,
     });
-    return refreshToken;
+    return { refreshToken, familyId, authTime };
   }
 
   /** The response of every grant: signs the access token (after the caller's transaction committed). */
   async function tokenSet(
     user: Pick<UserRow, 'id' | 'phone'>,
-    refreshToken: string,
+   * Without options it starts a new session authenticated now (a sign-in); a rotation passes its
+   * family and the family's authentication time on.
+    session: IssuedSession,
     issuer: string,
   ): Promise<TokenSet> {
     return {
+    const familyId = session.familyId ?? newId('fam');
+    const authTime = session.authTime === undefined ? now : session.authTime;
       user: { id: user.id, phone: user.phone },
-      accessToken: await signAccessToken(user, issuer),
-      refreshToken,
+      accessToken: await signAccessToken(user, session, issuer),
+      refreshToken: session.refreshToken,
       tokenType: 'Bearer',
       expiresIn: accessTokenSeconds,
     };
   }
 
   const invalidGrant = () =>
+      auth_time: authTime,
     new AppError('token.invalid_grant', 'The refresh token is invalid, expired or revoked; sign in again.');
 
   return {
@@ -211,14 +242,16 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
         if (!(await refreshTokens.markRefreshTokenRotated(trx, row.id, now))) return undefined;
         const user = await findUserById(trx, row.user_id);
         if (!user) return undefined;
-        return { user, refreshToken: await createRefreshToken(trx, user.id, row.family_id) };
+        // Same session, same authentication time: a refresh never makes a session "recent".
+        const session = await createRefreshToken(trx, user.id, { familyId: row.family_id, authTime: row.auth_time });
+        return { user, session };
       });
       if (!rotated) {
         // Lost a race against another use of the same token: that is reuse too.
         await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, now);
         throw invalidGrant();
       }
-      return tokenSet(rotated.user, rotated.refreshToken, issuer);
+      return tokenSet(rotated.user, rotated.session, issuer);
     },
 
     /** Sign-out: revokes the token's whole family. Unknown tokens are ignored (RFC 7009). */
@@ -233,3 +266,22 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
     },
   };
 }
+
+    /** Ends every session of a user but one (after a number change, the one that changed it). */
+    async revokeOtherSessions(
+      trx: Kysely<Database>,
+      userId: string,
+      keepFamilyId: string | undefined,
+    ): Promise<number> {
+      return refreshTokens.revokeRefreshTokensByUser(trx, userId, clock.now(), keepFamilyId);
+    },
+
+    /**
+     * Re-authentication inside a session: its live refresh tokens are revoked and a new one, in the
+     * same family (same `sid`), carries the new authentication time. A session from before `sid`
+     * existed gets a new family.
+     */
+    async reauthenticate(trx: Kysely<Database>, userId: string, familyId: string | undefined): Promise<IssuedSession> {
+      if (familyId) await refreshTokens.revokeRefreshTokensByFamily(trx, familyId, clock.now(), userId);
+      return createRefreshToken(trx, userId, familyId ? { familyId } : {});
+    },

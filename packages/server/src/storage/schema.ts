@@ -130,6 +130,8 @@ export interface RefreshTokensTable {
   created_at: number;
   rotated_at: number | null;
   revoked_at: number | null;
+  /** Last real authentication (code or password) of the session, copied on rotation; null: unknown. */
+  auth_time: number | null;
 }
 
 export interface SigningKeysTable {

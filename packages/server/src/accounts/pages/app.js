@@ -12,7 +12,17 @@ const settings = {
   resendCooldown: Number(data.resendCooldown) || 0,
 };
 const eventOf = { register: 'Register', 'sign-in': 'SignIn', 'forgot-password': 'ForgotPassword' };
-const state = { phone: '', verificationId: '', mode: settings.phoneSignIn ? 'code' : 'password', busy: false };
+const state = {
+  phone: '',
+  verificationId: '',
+  mode: settings.phoneSignIn ? 'code' : 'password',
+  busy: false,
+  // The account page: the signed-in number, and whether the code step re-authenticates ('reauth')
+  // or proves the new number ('link'). `afterReauth` resumes what the re-authentication interrupted.
+  account: { phone: '', hasPassword: false },
+  purpose: 'link',
+  afterReauth: null,
+};
 const tokenKey = 'passline.tokens';
 
 // ---- talking to the server ----
@@ -100,6 +110,8 @@ function messageFor(error, retryAfter) {
       return 'There is no account with this number yet. Create one first.';
     case 'account.phone_unavailable':
       return 'This number cannot be linked to your account.';
+    case 'account.reauthentication_required':
+      return 'For your security, confirm it is you before changing your number.';
     case 'experience.registration_disabled':
       return 'Creating new accounts is turned off.';
     case 'experience.phone_sign_in_disabled':
@@ -215,21 +227,30 @@ function fullNumber() {
 
 // ---- the flows ----
 
+function requestCode() {
+  if (flow !== 'account') {
+    return api('POST', '/api/experience/verification-code', { phone: state.phone, event: eventOf[flow] });
+  }
+  if (state.purpose === 'reauth') return authed('POST', '/api/account/reauthentication/verification-code', {});
+  return authed('POST', '/api/account/phone/verification-code', { phone: state.phone });
+}
+
 async function sendCode(button, label) {
-  const result =
-    flow === 'account'
-      ? await authed('POST', '/api/account/phone/verification-code', { phone: state.phone })
-      : await api('POST', '/api/experience/verification-code', { phone: state.phone, event: eventOf[flow] });
+  const result = await requestCode();
   if (!result.ok) {
+    if (result.error.code === 'account.reauthentication_required') {
+      return reauthenticate(() => sendCode($('resend'), 'Resend code'));
+    }
     showError(messageFor(result.error, result.retryAfter));
     if (result.status === 429 && result.retryAfter) countdown(button, result.retryAfter, label);
     return false;
   }
   state.verificationId = result.data.verificationId;
-  $('code-target').textContent = state.phone;
+  const target = flow === 'account' && state.purpose === 'reauth' ? state.account.phone : state.phone;
+  $('code-target').textContent = target;
   $('code').value = '';
   show('code-step');
-  showStatus(`Code sent to ${state.phone}.`);
+  showStatus(`Code sent to ${target}.`);
   if (settings.resendCooldown > 0) countdown($('resend'), settings.resendCooldown, 'Resend code');
   return true;
 }
@@ -241,6 +262,51 @@ async function finishSignIn(result) {
   }
   saveTokens(result.data);
   location.assign('/account');
+}
+
+/**
+ * Changing the number needs a recent sign-in: the server says so with
+ * account.reauthentication_required. The page then proves the user again (a code to the current
+ * number, or the password) and resumes with `then`.
+ */
+function reauthenticate(then) {
+  state.purpose = 'reauth';
+  state.afterReauth = then;
+  $('lead').textContent = 'For your security, first confirm it is you with a code sent to your current number.';
+  $('reauth-password').hidden = !(settings.password && state.account.hasPassword);
+  return sendCode($('resend'), 'Resend code');
+}
+
+async function finishReauthentication(result) {
+  if (!result.ok) {
+    showError(messageFor(result.error, result.retryAfter));
+    return;
+  }
+  saveTokens(result.data);
+  state.purpose = 'link';
+  $('reauth-password').hidden = true;
+  $('lead').textContent = 'Enter the new number. We will text it a code.';
+  const then = state.afterReauth;
+  state.afterReauth = null;
+  if (then) await then();
+}
+
+async function linkPhone(verificationId) {
+  const linked = await authed('POST', '/api/account/phone', { verificationId });
+  if (!linked.ok) {
+    if (linked.error.code === 'account.reauthentication_required') {
+      // The new number's code stays valid: use it again once the user is confirmed.
+      await reauthenticate(() => linkPhone(verificationId));
+      return;
+    }
+    showError(messageFor(linked.error));
+    return;
+  }
+  state.account.phone = linked.data.phone;
+  $('account-phone').textContent = linked.data.phone;
+  $('lead').textContent = 'You are signed in.';
+  show(null);
+  showStatus(`Your phone number is now ${linked.data.phone}. Your other devices were signed out.`);
 }
 
 async function onPhoneSubmit(event) {
@@ -307,15 +373,10 @@ async function onCodeSubmit(event) {
       $('password-submit').textContent = 'Save new password';
       $('new-password').required = true;
       show('password-step');
+    } else if (state.purpose === 'reauth') {
+      await finishReauthentication(await authed('POST', '/api/account/reauthentication', { verificationId }));
     } else if (flow === 'account') {
-      const linked = await authed('POST', '/api/account/phone', { verificationId });
-      if (!linked.ok) {
-        showError(messageFor(linked.error));
-        return;
-      }
-      $('account-phone').textContent = linked.data.phone;
-      show(null);
-      showStatus(`Your phone number is now ${linked.data.phone}.`);
+      await linkPhone(verificationId);
     }
   });
 }
@@ -324,6 +385,18 @@ async function onPasswordSubmit(event) {
   event.preventDefault();
   clearMessages();
   const password = $('new-password').value;
+  if (flow === 'account') {
+    // The account page asks for the current password only, to re-authenticate.
+    if (!password) {
+      showError('Enter your password.');
+      $('new-password').focus();
+      return;
+    }
+    await busy($('password-step'), async () => {
+      await finishReauthentication(await authed('POST', '/api/account/reauthentication', { password }));
+    });
+    return;
+  }
   if (password.length > 0 && password.length < 8) {
     showError('Choose a password of at least 8 characters.');
     $('new-password').focus();
@@ -388,6 +461,7 @@ async function showAccount() {
     location.replace('/sign-in');
     return;
   }
+  state.account = { phone: result.data.phone, hasPassword: result.data.hasPassword };
   $('account-phone').textContent = result.data.phone;
   $('account').hidden = false;
 }
@@ -397,6 +471,16 @@ async function signOut() {
   if (tokens) await api('POST', '/api/token/revoke', { token: tokens.refreshToken });
   clearTokens();
   location.assign('/sign-in?signed-out');
+}
+
+function startChangingNumber() {
+  if (flow === 'account') {
+    state.purpose = 'link';
+    state.afterReauth = null;
+    $('reauth-password').hidden = true;
+    $('lead').textContent = 'Enter the new number. We will text it a code.';
+  }
+  show('phone-step');
 }
 
 function start() {
@@ -413,14 +497,22 @@ function start() {
   });
   $('change-number').addEventListener('click', () => {
     clearMessages();
-    show('phone-step');
+    startChangingNumber();
   });
 
   if (flow === 'account') {
     $('change-phone').addEventListener('click', () => {
       clearMessages();
-      $('lead').textContent = 'Enter the new number. We will text it a code.';
-      show('phone-step');
+      startChangingNumber();
+    });
+    $('reauth-password').addEventListener('click', () => {
+      clearMessages();
+      $('new-password-label').textContent = 'Your password';
+      $('new-password-hint').textContent = 'The password you sign in with.';
+      $('new-password').autocomplete = 'current-password';
+      $('new-password').value = '';
+      $('password-submit').textContent = 'Confirm';
+      show('password-step');
     });
     $('sign-out').addEventListener('click', signOut);
     showAccount();

@@ -30,26 +30,36 @@ export async function markRefreshTokenRotated(db: Kysely<Database>, id: string, 
   return result.numUpdatedRows > 0n;
 }
 
+/** Revokes a family; with `userId`, only if it is that user's (a family id from a token claim). */
 export async function revokeRefreshTokensByFamily(
   db: Kysely<Database>,
   familyId: string,
   now: number,
+  userId?: string,
 ): Promise<number> {
-  const result = await db
+  let query = db
     .updateTable('refresh_tokens')
     .set({ revoked_at: now })
     .where('family_id', '=', familyId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('revoked_at', 'is', null);
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
-export async function revokeRefreshTokensByUser(db: Kysely<Database>, userId: string, now: number): Promise<number> {
-  const result = await db
+/** Revokes every family of a user, except `exceptFamilyId` when given. */
+export async function revokeRefreshTokensByUser(
+  db: Kysely<Database>,
+  userId: string,
+  now: number,
+  exceptFamilyId?: string,
+): Promise<number> {
+  let query = db
     .updateTable('refresh_tokens')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('revoked_at', 'is', null);
+  if (exceptFamilyId !== undefined) query = query.where('family_id', '!=', exceptFamilyId);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -3,8 +3,15 @@ import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
 import type { AccountService } from '../account-service.ts';
 import type { TokenService } from '../token-service.ts';
-import { localeSchema, phoneInputSchema, sentCodeSchema, userRoute, verificationIdSchema } from './schemas.ts';
-import { requireUser } from './user-auth.ts';
+import {
+  localeSchema,
+  phoneInputSchema,
+  sentCodeSchema,
+  tokenSetSchema,
+  userRoute,
+  verificationIdSchema,
+} from './schemas.ts';
+import { type EndUser, issuerOf, requireUser } from './user-auth.ts';
 
 const accountSchema = z
   .object({
@@ -26,10 +33,12 @@ export function accountRoutes(deps: {
     app.decorateRequest('endUser', undefined);
     const onRequest = requireUser(deps.tokens, deps.publicUrl);
     const tags = ['Account API'];
-    const userOf = (request: { endUser: { id: string } | undefined }) => {
+    const endUserOf = (request: { endUser: EndUser | undefined }): EndUser => {
       if (!request.endUser) throw new Error('requireUser did not run');
-      return request.endUser.id;
+      return request.endUser;
     };
+    const reauthentication =
+      'Needs a recent authentication (a code or the password within the last 5 minutes, a refresh does not count): else `account.reauthentication_required` (403); re-authenticate with POST /api/account/reauthentication.';
 
     app.get(
       '/api/account',
@@ -42,7 +51,7 @@ export function accountRoutes(deps: {
           response: { 200: accountSchema, 401: errorResponseSchema },
         },
       },
-      async (request) => deps.account.get(userOf(request)),
+      async (request) => deps.account.get(endUserOf(request).id),
     );
 
     app.post(
@@ -53,17 +62,19 @@ export function accountRoutes(deps: {
           ...userRoute,
           tags,
           summary: 'Send a code (Generic template) to a number to link to this account',
+          description: reauthentication,
           body: z.strictObject({ phone: phoneInputSchema, locale: localeSchema }),
           response: {
             200: sentCodeSchema,
             400: errorResponseSchema,
             401: errorResponseSchema,
+            403: errorResponseSchema,
             429: errorResponseSchema,
             503: errorResponseSchema,
           },
         },
       },
-      async (request) => deps.account.sendLinkCode(userOf(request), { ...request.body, ip: request.ip }),
+      async (request) => deps.account.sendLinkCode(endUserOf(request), { ...request.body, ip: request.ip }),
     );
 
     app.post(
@@ -74,12 +85,13 @@ export function accountRoutes(deps: {
           ...userRoute,
           tags,
           summary: "Replace the account's phone number with the verified one",
-          description: 'A number that belongs to another account is refused with `account.phone_unavailable`.',
+          description: `${reauthentication} A number that belongs to another account is refused with \`account.phone_unavailable\`. Every other session of the account is signed out (its refresh tokens are revoked), and the old number gets an SMS notice (PhoneChanged template).`,
           body: z.strictObject({ verificationId: verificationIdSchema }),
           response: {
             200: z.object({ phone: z.string() }),
             400: errorResponseSchema,
             401: errorResponseSchema,
+            403: errorResponseSchema,
             404: errorResponseSchema,
             409: errorResponseSchema,
             410: errorResponseSchema,
@@ -87,7 +99,62 @@ export function accountRoutes(deps: {
           },
         },
       },
-      async (request) => deps.account.linkPhone(userOf(request), request.body.verificationId),
+      async (request) => deps.account.linkPhone(endUserOf(request), request.body.verificationId),
+    );
+
+    app.post(
+      '/api/account/reauthentication/verification-code',
+      {
+        onRequest,
+        schema: {
+          ...userRoute,
+          tags,
+          summary: "Send a code (SignIn template) to the account's current number, to re-authenticate",
+          body: z.strictObject({ locale: localeSchema }),
+          response: {
+            200: sentCodeSchema,
+            400: errorResponseSchema,
+            401: errorResponseSchema,
+            429: errorResponseSchema,
+            503: errorResponseSchema,
+          },
+        },
+      },
+      async (request) => deps.account.sendReauthenticationCode(endUserOf(request), { ...request.body, ip: request.ip }),
+    );
+
+    app.post(
+      '/api/account/reauthentication',
+      {
+        onRequest,
+        schema: {
+          ...userRoute,
+          tags,
+          summary: 'Prove the signed-in user again: a verified code to the current number, or the password',
+          description:
+            'Returns a token set whose access token has `auth_time` now. The session stays the same (`sid`); the refresh token it had is spent. Password attempts count against the same limits as password sign-in.',
+          body: z.union([
+            z.strictObject({ verificationId: verificationIdSchema }),
+            z.strictObject({ password: z.string().min(1).max(256) }),
+          ]),
+          response: {
+            200: tokenSetSchema,
+            400: errorResponseSchema,
+            401: errorResponseSchema,
+            403: errorResponseSchema,
+            404: errorResponseSchema,
+            409: errorResponseSchema,
+            410: errorResponseSchema,
+            429: errorResponseSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const input = 'password' in body ? { password: body.password, ip: request.ip } : body;
+        const tokens = await deps.account.reauthenticate(endUserOf(request), input, issuerOf(request, deps.publicUrl));
+        return reply.headers({ 'cache-control': 'no-store' }).send(tokens);
+      },
     );
   };
 }

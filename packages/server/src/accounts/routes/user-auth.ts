@@ -2,10 +2,19 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { AppError } from '../../errors.ts';
 import type { TokenService } from '../token-service.ts';
 
+/** Who is calling an end-user route, from the verified access token. */
+export interface EndUser {
+  id: string;
+  /** The session (refresh-token family) the token belongs to; absent in tokens issued before sessions were named. */
+  sessionId?: string;
+  /** When the user last proved who they are, in milliseconds; absent when unknown. */
+  authTime?: number;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The end user of a route guarded by `requireUser`. */
-    endUser: { id: string } | undefined;
+    endUser: EndUser | undefined;
   }
 }
 
@@ -28,7 +37,11 @@ export function requireUser(tokens: TokenService, publicUrl: string | undefined)
     }
     try {
       const claims = await tokens.verifyAccessToken(match[1], issuerOf(request, publicUrl));
-      request.endUser = { id: claims.sub };
+      request.endUser = {
+        id: claims.sub,
+        ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+        ...(typeof claims.auth_time === 'number' ? { authTime: claims.auth_time * 1000 } : {}),
+      };
     } catch (error) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw error;

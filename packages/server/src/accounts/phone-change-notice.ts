@@ -1,0 +1,49 @@
+import { isConnectorError } from '@passline/connector-kit';
+import { maskPhone } from '../phone.ts';
+import type { ConnectorService } from '../services/connector-service.ts';
+
+/** The notice usage: its templates have no `{{code}}`, and it never falls back to Generic. */
+export const phoneChangedUsage = 'PhoneChanged';
+
+export interface NoticeLogger {
+  warn(object: Record<string, unknown>, message: string): void;
+}
+
+export type PhoneChangeNotice = ReturnType<typeof createPhoneChangeNotice>;
+
+/**
+ * Tells a number that the account it belonged to moved to another one, so an owner who did not make
+ * the change learns of it. It goes out after the change is committed and is never awaited by the
+ * request: a failed notice must not undo, delay or fail the change. The connector service writes
+ * the message-log row (sent or failed); a failure is also a warning here, with the number masked.
+ */
+export function createPhoneChangeNotice(deps: { connectors: ConnectorService; logger: NoticeLogger }) {
+  async function deliver(oldPhone: string): Promise<void> {
+    const active = await deps.connectors.getActive('sms');
+    if (!active) {
+      deps.logger.warn({ to: maskPhone(oldPhone) }, 'phone-change notice not sent: no SMS connector is active');
+      return;
+    }
+    await deps.connectors.deliver(
+      active.factory,
+      active.config,
+      { to: oldPhone, usage: phoneChangedUsage, payload: {} },
+      { connectorId: active.row.id, verificationId: null, isTest: false },
+    );
+  }
+
+  return {
+    sendInBackground(oldPhone: string, userId: string): void {
+      deliver(oldPhone).catch((error: unknown) => {
+        // Connector errors can quote the provider, which may quote the number: log the kind only.
+        const cause = isConnectorError(error)
+          ? {
+              errorKind: error.kind,
+              messageLogId: (error as { messageLogId?: string }).messageLogId,
+            }
+          : { err: error };
+        deps.logger.warn({ userId, to: maskPhone(oldPhone), ...cause }, 'phone-change notice to the old number failed');
+      });
+    },
+  };
+}
