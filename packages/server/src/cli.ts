@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
 import { readPassword } from './admin/read-password.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { previousKeyFileName, removePreviousKeyFile, rotateKeyFile } from './crypto/keys.ts';
 import { createLogger, serverLogDestination } from './logger.ts';
 import { createPassline, startPassline, version } from './main.ts';
 
@@ -92,6 +95,73 @@ async function main(argv: string[]): Promise<void> {
       });
     });
 
+  program
+    .command('keys')
+    .description('Manage the encryption key')
+    .command('rotate')
+    .description(
+      'Re-encrypt every stored secret under the current encryption key, so previous keys can be removed (key ids only are printed, never keys)',
+    )
+    .option(
+      '--generate',
+      'embedded mode: first replace the generated key file with a new key, keeping the old one in the data folder until nothing needs it (stop the server first)',
+    )
+    .action(async (options: { generate?: boolean }) => {
+      const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+      if (options.generate) {
+        if (config.encryptionKey) {
+          throw new Error(
+            '--generate replaces the key file of embedded mode, but the key comes from PASSLINE_ENCRYPTION_KEY. Generate a key (openssl rand -base64 32), set it as PASSLINE_ENCRYPTION_KEY, move the old one to PASSLINE_ENCRYPTION_KEYS_PREVIOUS, restart every instance, then run: passline keys rotate',
+          );
+        }
+        // Everything under the key in use first: if a value cannot be read, this fails before the
+        // key file changes.
+        await withPassline((passline) => passline.keyRotation.rotate().then(() => undefined), config);
+        const { oldKeyId, newKeyId } = rotateKeyFile(config.dataDir);
+        console.log(
+          `Generated a new encryption key (key id ${newKeyId}) in ${join(config.dataDir, 'encryption.key')}; the old one (key id ${oldKeyId}) is kept in ${previousKeyFileName} until nothing needs it.`,
+        );
+      }
+      await withPassline(async (passline) => {
+        const result = await passline.keyRotation.rotate();
+        console.log(`Stored secrets re-encrypted under key id ${result.keyId}:`);
+        for (const [label, counts] of [
+          ['connector secrets', result.connectorSecrets],
+          ['token signing keys', result.signingKeys],
+        ] as const) {
+          console.log(`  ${label}: ${counts.reencrypted} re-encrypted, ${counts.alreadyCurrent} already under it`);
+        }
+        const changed = result.connectorSecrets.changedMeanwhile + result.signingKeys.changedMeanwhile;
+        if (changed > 0) {
+          console.log(`${changed} changed by a running instance during this run: run passline keys rotate again.`);
+        }
+        const codes = result.codesUnderOtherKeys;
+        const until = codes.lastExpiresAt === null ? '' : new Date(codes.lastExpiresAt).toISOString();
+        if (codes.count > 0) {
+          console.log(
+            `${codes.count} verification code${codes.count === 1 ? ' is' : 's are'} in flight under a previous key (codes cannot be re-encrypted); the last expires at ${until}. Keep the previous keys until then, or those users request a new code.`,
+          );
+        }
+        const previousNeeded = codes.count > 0 || changed > 0;
+        if (passline.keys.source !== 'environment') {
+          if (previousNeeded) {
+            if (existsSync(join(config.dataDir, previousKeyFileName))) {
+              console.log(`Kept ${previousKeyFileName}; run passline keys rotate again after ${until} to remove it.`);
+            }
+          } else if (removePreviousKeyFile(config.dataDir)) {
+            console.log(`Removed ${previousKeyFileName}: nothing stored needs the previous keys any more.`);
+          }
+        }
+        if ((config.previousEncryptionKeys ?? []).length > 0) {
+          console.log(
+            previousNeeded
+              ? `Keep PASSLINE_ENCRYPTION_KEYS_PREVIOUS until ${until}, then run passline keys rotate again.`
+              : 'Nothing stored needs PASSLINE_ENCRYPTION_KEYS_PREVIOUS any more: remove it from the environment of every instance.',
+          );
+        }
+      }, config);
+    });
+
   const admins = program.command('admins').description('Manage console admins');
   admins
     .command('create')
@@ -108,8 +178,11 @@ async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
-async function withPassline(run: (passline: Awaited<ReturnType<typeof createPassline>>) => Promise<void>) {
-  const passline = await createPassline(loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }));
+async function withPassline(
+  run: (passline: Awaited<ReturnType<typeof createPassline>>) => Promise<void>,
+  config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }),
+) {
+  const passline = await createPassline(config);
   try {
     await run(passline);
   } finally {

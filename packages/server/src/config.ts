@@ -30,6 +30,17 @@ const environmentSchema = z.object({
       (value) => value === undefined || decodeKey(value) !== undefined,
       'must be 32 random bytes, base64 or hex encoded (generate one with: openssl rand -base64 32)',
     ),
+  PASSLINE_ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const parsed = parsePreviousKeys(value);
+      if (typeof parsed === 'string') {
+        context.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   PASSLINE_CONNECTORS: z.string().optional(),
   PASSLINE_TRUST_PROXY: z
     .string()
@@ -58,6 +69,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Raw 32-byte key from the environment; undefined means "use or create the key file in dataDir". */
   encryptionKey: Buffer | undefined;
+  /** Earlier keys, for reading what they encrypted until `passline keys rotate` re-encrypts it; unset means none. */
+  previousEncryptionKeys?: Buffer[];
   /** Module specifiers or paths of custom connectors. */
   connectorModules: string[];
   /**
@@ -111,6 +124,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       : { engine: 'sqlite' as const, file: resolve(dataDir, 'passline.db') },
     redisUrl: env.PASSLINE_REDIS_URL,
     encryptionKey: env.PASSLINE_ENCRYPTION_KEY ? decodeKey(env.PASSLINE_ENCRYPTION_KEY) : undefined,
+    previousEncryptionKeys: env.PASSLINE_ENCRYPTION_KEYS_PREVIOUS ?? [],
     connectorModules: (env.PASSLINE_CONNECTORS ?? '')
       .split(',')
       .map((entry) => entry.trim())
@@ -154,6 +168,23 @@ function isAddressOrCidr(entry: string): boolean {
   if (family === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`: comma-separated keys in the encodings of
+ * `PASSLINE_ENCRYPTION_KEY`. A problem names the entry by position, never by value: it is a key.
+ */
+export function parsePreviousKeys(value: string | undefined): Buffer[] | string {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const keys = entries.map(decodeKey);
+  const invalid = keys.flatMap((key, index) => (key ? [] : [index + 1]));
+  if (invalid.length > 0) {
+    return `entr${invalid.length === 1 ? 'y' : 'ies'} ${invalid.join(', ')} of ${entries.length}: not 32 bytes, base64 or hex encoded (each entry is a key that PASSLINE_ENCRYPTION_KEY once held)`;
+  }
+  return keys as Buffer[];
 }
 
 /** Accepts 32 bytes as base64, base64url or hex. */

@@ -76,8 +76,9 @@ export const errorCatalog = {
       'The active connector has no template for this usage, or its template uses a variable Passline does not fill; the provider was not called. An admin fixes the templates; `details.messageLogId` names the message-log entry.',
   },
   'connector.secret_unreadable': {
-    status: 500,
-    description: 'A stored secret cannot be decrypted with the configured key (wrong `PASSLINE_ENCRYPTION_KEY`).',
+    status: 503,
+    description:
+      "The connector's stored secrets cannot be decrypted: `details.keyId` names the encryption key that wrote them, which is not configured (set `PASSLINE_ENCRYPTION_KEY` to it or add it to `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`); without `keyId` the stored value is damaged.",
   },
   'delivery.invalid_recipient': {
     status: 400,
@@ -148,6 +149,11 @@ export const errorCatalog = {
     status: 400,
     description:
       'The refresh token is unknown, expired, revoked or was already used (reuse revokes every token of that sign-in).',
+  },
+  'token.signing_key_unreadable': {
+    status: 503,
+    description:
+      'The token signing key cannot be decrypted, so no token can be issued: `details.keyId` names the encryption key that wrote it, which is not configured (set `PASSLINE_ENCRYPTION_KEY` to it or add it to `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`).',
   },
   'token.unsupported_grant_type': { status: 400, description: 'Only `grant_type: "refresh_token"` is supported.' },
   'settings.invalid': {

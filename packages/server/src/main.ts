@@ -6,13 +6,15 @@ import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/password-check.ts';
 import { type AdminAuthOptions, type AdminAuthService, createAdminAuthService } from './admin/admin-auth-service.ts';
 import type { Config } from './config.ts';
-import { type KeyRing, keyRingFrom, loadOrCreateKeyFile } from './crypto/keys.ts';
+import { type KeyRing, loadKeyRing } from './crypto/keys.ts';
+import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
 import { type Clock, systemClock } from './services/clock.ts';
 import { loadConnectorRegistry } from './services/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connector-service.ts';
+import { createKeyRotationService, type KeyRotationService } from './services/key-rotation-service.ts';
 import { createSqlRateLimiter, type RateLimiter } from './services/rate-limiter.ts';
 import { connectRedis, redisHealthCheck } from './services/redis-connection.ts';
 import { createRedisRateLimiter } from './services/redis-rate-limiter.ts';
@@ -30,6 +32,8 @@ export interface Passline {
   storage: Storage;
   logger: Logger;
   keys: KeyRing;
+  /** Re-encrypts sealed values under the current key (`passline keys rotate`). */
+  keyRotation: KeyRotationService;
   apiKeys: ApiKeyService;
   connectors: ConnectorService;
   settings: SettingsService;
@@ -64,9 +68,7 @@ export interface PasslineOverrides {
 export async function createPassline(config: Readonly<Config>, overrides: PasslineOverrides = {}): Promise<Passline> {
   const logger = overrides.logger ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const keys = config.encryptionKey
-    ? keyRingFrom(config.encryptionKey, 'environment')
-    : loadOrCreateKeyFile(config.dataDir);
+  const keys = loadKeyRing(config);
   const registry = await loadConnectorRegistry(config.connectorModules);
   const storage = openStorage(config.database, overrides.searchPath ? { searchPath: overrides.searchPath } : {});
   let redis: Redis | undefined;
@@ -142,6 +144,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       storage,
       logger,
       keys,
+      keyRotation: createKeyRotationService({ db: storage.db, keys, clock }),
       apiKeys,
       connectors,
       settings,
@@ -167,10 +170,23 @@ export async function startPassline(config: Readonly<Config>, overrides: Passlin
   const passline = await createPassline(config, overrides);
   const { logger } = passline;
   logger.info(
-    { data: passline.storage.description, dataDir: config.dataDir, encryptionKey: passline.keys.source },
+    {
+      data: passline.storage.description,
+      dataDir: config.dataDir,
+      encryptionKey: passline.keys.source,
+      encryptionKeyId: passline.keys.keyId,
+      previousEncryptionKeyIds: passline.keys.previous.map((key) => key.keyId),
+    },
     `Passline ${version}: data in ${passline.storage.description}`,
   );
-  const active = await passline.connectors.getActive('sms');
+  for (const note of await passline.keyRotation.startupNotes()) logger[note.level](note.message);
+  const active = await passline.connectors.getActive('sms').catch((error: unknown) => {
+    // Its secrets need a key that is not configured (the notes above say which): start anyway, so
+    // everything else works and sends answer that clear error until the key is configured.
+    if (!isAppError(error) || error.code !== 'connector.secret_unreadable') throw error;
+    logger.error(error.message);
+    return undefined;
+  });
   logger.info(
     { activeSmsConnector: active?.row.factory_id ?? null },
     active

@@ -12,7 +12,7 @@ import {
 import type { Kysely } from 'kysely';
 import { newId } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { open, seal } from '../crypto/secret-box.ts';
+import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../services/clock.ts';
 import type { Database } from '../storage/schema.ts';
@@ -55,7 +55,9 @@ interface LoadedKey {
   kid: string;
   publicJwk: JWK;
   publicKey: CryptoKey;
-  privateKey: CryptoKey;
+  sealedPrivateJwk: string;
+  /** Decrypted at the first signature: the JWKS and token checks need no encryption key. */
+  privateKey?: Promise<CryptoKey>;
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
@@ -77,15 +79,33 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
     return Promise.all(
       rows.map(async (row) => {
         const publicJwk = JSON.parse(row.public_jwk) as JWK;
-        const privateJwk = JSON.parse(open(deps.keys, row.private_jwk, `signing-key:${row.id}`)) as JWK;
         return {
           kid: row.id,
           publicJwk,
           publicKey: (await importJWK(publicJwk, algorithm)) as CryptoKey,
-          privateKey: (await importJWK(privateJwk, algorithm)) as CryptoKey,
+          sealedPrivateJwk: row.private_jwk,
         };
       }),
     );
+  }
+
+  function privateKeyOf(key: LoadedKey): Promise<CryptoKey> {
+    // A key that cannot be opened throws here, before anything is cached: nothing to clear later.
+    key.privateKey ??= importJWK(openPrivateJwk(key), algorithm) as Promise<CryptoKey>;
+    return key.privateKey;
+  }
+
+  function openPrivateJwk(key: LoadedKey): JWK {
+    try {
+      return JSON.parse(open(deps.keys, key.sealedPrivateJwk, sealContext.signingKey(key.kid))) as JWK;
+    } catch (error) {
+      if (!(error instanceof UnreadableSecretError)) throw error;
+      throw new AppError(
+        'token.signing_key_unreadable',
+        `The token signing key ${key.kid} cannot be decrypted: ${error.message}.`,
+        error.keyId ? { keyId: error.keyId } : undefined,
+      );
+    }
   }
 
   async function createSigningKey(): Promise<void> {
@@ -98,7 +118,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       algorithm,
       public_jwk: JSON.stringify(publicJwk),
       // The private half is encrypted at rest, bound to its kid.
-      private_jwk: seal(deps.keys, JSON.stringify(await exportJWK(pair.privateKey)), `signing-key:${kid}`),
+      private_jwk: seal(deps.keys, JSON.stringify(await exportJWK(pair.privateKey)), sealContext.signingKey(kid)),
       created_at: clock.now(),
     });
   }
@@ -144,7 +164,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       .setIssuedAt(now)
       .setExpirationTime(now + accessTokenSeconds)
       .setJti(newId('at'))
-      .sign(key.privateKey);
+      .sign(await privateKeyOf(key));
   }
 
   function hashRefreshToken(token: string): string {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
+import { type KeyRing, keyById } from './keys.ts';
 
 /** A uniformly random numeric code of `length` digits (leading zeros allowed). */
 export function generateCode(length: number): string {
@@ -16,6 +17,30 @@ export function codeMatches(codeKey: Buffer, verificationId: string, code: strin
   const candidate = Buffer.from(hashCode(codeKey, verificationId, code));
   const stored = Buffer.from(storedHash);
   return candidate.length === stored.length && timingSafeEqual(candidate, stored);
+}
+
+/**
+ * What is stored for a code: `<key id>.<HMAC>`, under the current key. The key id lets a check pick
+ * the key the code was issued under while the encryption key changes, and lets `passline keys
+ * rotate` say how long codes in flight still need a previous key (codes cannot be re-hashed).
+ */
+export function hashCodeForStorage(keys: KeyRing, verificationId: string, code: string): string {
+  return `${keys.keyId}.${hashCode(keys.codeKey, verificationId, code)}`;
+}
+
+/**
+ * Checks a code against what `hashCodeForStorage` stored, with the key it names (current or
+ * previous). A hash without a key id predates key ids: each configured key is tried, current first,
+ * each comparison in constant time. A code issued under a key that is no longer configured does
+ * not match.
+ */
+export function storedCodeMatches(keys: KeyRing, verificationId: string, code: string, stored: string): boolean {
+  const separator = stored.indexOf('.');
+  if (separator === -1) {
+    return [keys, ...keys.previous].some((key) => codeMatches(key.codeKey, verificationId, code, stored));
+  }
+  const key = keyById(keys, stored.slice(0, separator));
+  return key !== undefined && codeMatches(key.codeKey, verificationId, code, stored.slice(separator + 1));
 }
 
 // Ids are not secrets, but they must not collide or be guessable in bulk; drawing them from a pool

@@ -13,7 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import { generateCode, newId } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { open, seal } from '../crypto/secret-box.ts';
+import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
 import { maskPhone, normalisePhone } from '../phone.ts';
 import type { ConnectorRow } from '../storage/queries/connectors.ts';
@@ -99,9 +99,14 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     if (!row.secrets) return visible;
     let secrets: Record<string, unknown>;
     try {
-      secrets = JSON.parse(open(keys, row.secrets, `connector:${row.id}`)) as Record<string, unknown>;
+      secrets = JSON.parse(open(keys, row.secrets, sealContext.connector(row.id))) as Record<string, unknown>;
     } catch (error) {
-      throw new AppError('connector.secret_unreadable', (error as Error).message);
+      // Names the missing key id and what to set, never the secret (see crypto/secret-box.ts).
+      throw new AppError(
+        'connector.secret_unreadable',
+        `The secrets of connector ${row.id} cannot be decrypted: ${(error as Error).message}.`,
+        error instanceof UnreadableSecretError && error.keyId ? { keyId: error.keyId } : undefined,
+      );
     }
     return { ...visible, ...secrets };
   }
@@ -113,7 +118,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     for (const [name, value] of Object.entries(config)) (secretNames.has(name) ? secrets : visible)[name] = value;
     return {
       config: JSON.stringify(visible),
-      secrets: Object.keys(secrets).length ? seal(keys, JSON.stringify(secrets), `connector:${id}`) : null,
+      secrets: Object.keys(secrets).length ? seal(keys, JSON.stringify(secrets), sealContext.connector(id)) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { type ConnectorError, isConnectorError, requiredUsageTypes } from '@passline/connector-kit';
 import type { Kysely } from 'kysely';
-import { codeMatches, generateCode, hashCode, newId } from '../crypto/codes.ts';
+import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { maskPhone, normalisePhone } from '../phone.ts';
@@ -176,7 +176,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         id,
         phone,
         usage: input.usage,
-        code_hash: hashCode(keys.codeKey, id, code),
+        code_hash: hashCodeForStorage(keys, id, code),
         status: 'pending',
         attempts: 0,
         max_attempts: settings.maxAttempts,
@@ -215,7 +215,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         }
         throw notCheckable(row, now);
       }
-      if (codeMatches(keys.codeKey, id, code, slot.code_hash)) {
+      if (storedCodeMatches(keys, id, code, slot.code_hash)) {
         if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
           return { id, status: 'approved' };
         }

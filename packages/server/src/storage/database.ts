@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
+import { ensurePrivateDirectory, ensurePrivateFile, restrictToOwner } from '../private-files.ts';
 import { type Capabilities, capabilitiesOf } from './capabilities.ts';
 import { migrations } from './migrations/index.ts';
 import { preparedStatementPool } from './postgres-prepared.ts';
@@ -38,7 +38,11 @@ const loadPg = () => createRequire(import.meta.url)('pg') as typeof pg;
 
 export function openStorage(database: Config['database'], options: { searchPath?: string } = {}): Storage {
   if (database.engine === 'sqlite') {
-    mkdirSync(dirname(database.file), { recursive: true, mode: 0o700 });
+    ensurePrivateDirectory(dirname(database.file));
+    // SQLite gives the -wal and -shm files the database file's permissions, so a private database
+    // file keeps all three private; files left by older versions are tightened here.
+    ensurePrivateFile(database.file);
+    for (const suffix of ['-wal', '-shm']) restrictToOwner(`${database.file}${suffix}`, 0o600);
     const sqlite = new SQLite(database.file);
     // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes and
     // loses at most the last transactions on power loss, the usual trade-off for WAL.
