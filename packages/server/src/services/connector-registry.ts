@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertConnectorFactory, type ConnectorFactory } from '@passline/connector-kit';
 import { builtInConnectors } from '@passline/connectors';
+import { resolvePackageFrom } from './resolve-package.ts';
 
 export interface ConnectorRegistry {
   list(): ConnectorFactory[];
@@ -10,8 +11,10 @@ export interface ConnectorRegistry {
 
 /**
  * Built-in connectors plus custom ones named in PASSLINE_CONNECTORS. A custom entry is a path
- * (relative to the working directory) or a package name; its module's default export, or an export
- * named `connector`, is the factory. Bad modules stop the boot with a message naming the module.
+ * (relative to the working directory) or a package name, looked up in the node_modules of the
+ * working directory and its parents (then, failing that, beside the server itself); its module's
+ * default export, or an export named `connector`, is the factory. Bad modules stop the boot with a
+ * message naming the module.
  */
 export async function loadConnectorRegistry(
   modules: readonly string[],
@@ -20,10 +23,12 @@ export async function loadConnectorRegistry(
   const factories = new Map<string, ConnectorFactory>();
   for (const factory of builtInConnectors) factories.set(factory.metadata.id, factory);
   for (const specifier of modules) {
-    const target =
-      specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(cwd, specifier)).href : specifier;
     let loaded: Record<string, unknown>;
     try {
+      const target =
+        specifier.startsWith('.') || isAbsolute(specifier)
+          ? pathToFileURL(resolve(cwd, specifier)).href
+          : (resolvePackageFrom(cwd, specifier) ?? specifier);
       loaded = await importConnectorModule(target);
     } catch (error) {
       throw new Error(`PASSLINE_CONNECTORS: cannot load "${specifier}": ${(error as Error).message}`);
