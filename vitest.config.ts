@@ -1,8 +1,12 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const report = process.env.PASSLINE_TEST_REPORT;
 
 export default defineConfig({
+  // Workspace packages export their TypeScript sources under this condition (tsconfig.json's
+  // customConditions says the same), so tests run the sources without building dist/ first.
+  ssr: { resolve: { conditions: ['passline-source', ...defaultServerConditions] } },
   test: {
     include: ['packages/**/*.test.ts', 'tools/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],

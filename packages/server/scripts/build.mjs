@@ -4,9 +4,12 @@
 // loader thread, about 35 MB less memory, faster start. Third-party packages stay in node_modules.
 // `passline` (bin/passline.js) calls ensureServerBuild() first, which rebuilds only when a source
 // is newer than the build (about 0.1 s), so a fresh clone and an edited checkout both just work.
+// It also keeps the connector kit's dist/ current: the bundle carries its own copy of the kit, but
+// custom connectors written in JavaScript import the kit's compiled package from node_modules.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildKit, ensureKitBuild } from '../../connector-kit/scripts/build.mjs';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(serverDir, '..', '..');
@@ -74,6 +77,8 @@ export async function buildServer() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // The workspace packages' TypeScript sources, not their builds (see connector-kit's exports).
+    conditions: ['passline-source'],
     sourcemap: 'linked',
     outfile: serverBundle,
     write: false,
@@ -93,16 +98,24 @@ export async function buildServer() {
   }
 }
 
-/** Returns true when it had to build. */
+/** Returns true when it had to build the server. */
 export async function ensureServerBuild() {
+  await ensureKitBuild();
   if (serverBuildIsFresh()) return false;
   await buildServer();
   return true;
 }
 
+async function buildAll() {
+  // Like the bundle, the kit's build does not stop at type errors (`npm run typecheck` does).
+  const problems = await buildKit();
+  if (problems) console.warn(`@passline/connector-kit compiled with errors:\n${problems}`);
+  await buildServer();
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildServer().then(
-    () => console.log(`Built ${relative(process.cwd(), serverBundle)}`),
+  buildAll().then(
+    () => console.log(`Built packages/connector-kit/dist and ${relative(process.cwd(), serverBundle)}`),
     (error) => {
       console.error(error.message);
       process.exit(1);
