@@ -25,8 +25,11 @@ export interface SendMessageInput {
   to: string;
   usage: UsageType;
   locale?: string;
-  /** Template variables; always has `code`. */
-  payload: { code: string } & Record<string, string>;
+  /**
+   * Template variables: `code` and `expiresInMinutes` for code usages; empty for notice usages
+   * (`PhoneChanged`), which carry no code.
+   */
+  payload: Readonly<Record<string, string>>;
 }
 
 export interface SendResult {

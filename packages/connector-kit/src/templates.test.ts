@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
-import { findTemplate, renderTemplate, templatesSchema, templateVariableNames } from './templates.ts';
+import {
+  defaultNoticeTemplates,
+  findTemplate,
+  renderTemplate,
+  templatesSchema,
+  templateVariableNames,
+} from './templates.ts';
+import { isNoticeUsage, noticeUsageTypes } from './usage-types.ts';
 
 const schema = templatesSchema({ content: z.string() }, { textOf: (template) => template.content });
 const byField = templatesSchema({ content: z.string() }, { textField: 'content' });
@@ -120,6 +127,55 @@ describe('templates', () => {
   it('refuses unknown fields and malformed usage names', () => {
     expect(schema.safeParse([...complete, { usageType: 'bad usage', content: '{{code}}' }]).success).toBe(false);
     expect(schema.safeParse([{ ...complete[0], extra: 1 }, ...complete.slice(1)]).success).toBe(false);
+  });
+});
+
+describe('notice usages (PhoneChanged)', () => {
+  const notice = { usageType: 'PhoneChanged', content: 'The phone number on your account was changed.' };
+
+  it('are optional usages that carry no code', () => {
+    expect(noticeUsageTypes).toEqual(['PhoneChanged']);
+    expect(isNoticeUsage('PhoneChanged')).toBe(true);
+    expect(isNoticeUsage('SignIn')).toBe(false);
+    expect(schema.safeParse(complete).success).toBe(true);
+  });
+
+  it('take a template without {{code}}, and refuse any variable in it', () => {
+    expect(byField.safeParse([...complete, notice]).success).toBe(true);
+    const result = byField.safeParse([...complete, { usageType: 'PhoneChanged', content: 'Changed. Code {{code}}' }]);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      [
+        '4.content',
+        'the "PhoneChanged" template is a notice sent without a code and takes no variables; remove {{code}}',
+      ],
+    ]);
+  });
+
+  it('take a provider template filled with nothing, and refuse one filled with the code', () => {
+    const codes = complete.map(({ usageType }, index) => ({ usageType, templateCode: String(index) }));
+    expect(withParams.safeParse([...codes, { usageType: 'PhoneChanged', templateCode: '9' }]).success).toBe(true);
+    expect(withParams.safeParse([...codes, { usageType: 'PhoneChanged', templateCode: '9', params: [] }]).success).toBe(
+      true,
+    );
+    const result = withParams.safeParse([...codes, { usageType: 'PhoneChanged', templateCode: '9', params: ['code'] }]);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['4.params.0']);
+  });
+
+  it('never fall back to Generic: without their own template they are template_not_found', () => {
+    const error = catching(() => findTemplate(complete, 'PhoneChanged'));
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).kind).toBe('template_not_found');
+    expect((error as ConnectorError).message).toContain('PhoneChanged');
+    expect(findTemplate([...complete, notice], 'PhoneChanged')).toBe(notice);
+  });
+
+  it("use a connector's default text when the saved templates have none", () => {
+    expect(findTemplate(complete, 'PhoneChanged', defaultNoticeTemplates).content).toBe(
+      "The phone number on your account was changed. If this wasn't you, contact support.",
+    );
+    expect(findTemplate([...complete, notice], 'PhoneChanged', defaultNoticeTemplates)).toBe(notice);
+    // Code usages still fall back to the admin's Generic text before any default.
+    expect(findTemplate(complete, 'MfaVerification', defaultNoticeTemplates).content).toBe('G {{code}}');
   });
 });
 

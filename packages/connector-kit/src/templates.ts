@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
-import { fallbackUsageType, requiredUsageTypes, type UsageType, usageTypeSchema } from './usage-types.ts';
+import {
+  fallbackUsageType,
+  isNoticeUsage,
+  requiredUsageTypes,
+  type UsageType,
+  usageTypeSchema,
+} from './usage-types.ts';
 
 const variablePattern = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -35,19 +41,41 @@ export function renderTemplate(text: string, payload: Readonly<Record<string, st
 }
 
 /**
- * Picks the template for a usage, falling back to `Generic`. Works for any template list whose
- * items carry a `usageType`.
+ * Picks the template for a usage, falling back to `Generic`, then to `defaults` (a connector's own
+ * default texts, for usages added after a config was saved). A notice usage (`PhoneChanged`) never
+ * falls back to `Generic`: that text carries a code the notice does not have. Works for any
+ * template list whose items carry a `usageType`.
  */
-export function findTemplate<T extends { usageType: string }>(templates: readonly T[], usage: UsageType): T {
+export function findTemplate<T extends { usageType: string }>(
+  templates: readonly T[],
+  usage: UsageType,
+  defaults: readonly T[] = [],
+): T {
   const exact = templates.find((template) => template.usageType === usage);
   if (exact) return exact;
-  const fallback = templates.find((template) => template.usageType === fallbackUsageType);
+  const notice = isNoticeUsage(usage);
+  const fallback = notice ? undefined : templates.find((template) => template.usageType === fallbackUsageType);
   if (fallback) return fallback;
+  const byDefault = defaults.find((template) => template.usageType === usage);
+  if (byDefault) return byDefault;
   throw new ConnectorError(
     'template_not_found',
-    `No template for usage "${usage}" and no "${fallbackUsageType}" template to fall back to.`,
+    notice
+      ? `No template for the notice "${usage}"; add one to the connector's templates (a notice never uses the "${fallbackUsageType}" template, which carries a code).`
+      : `No template for usage "${usage}" and no "${fallbackUsageType}" template to fall back to.`,
   );
 }
+
+/**
+ * Default texts for the notice usages, for connectors whose texts live in Passline. A connector
+ * passes them to `findTemplate` as `defaults`, so a config saved before a notice existed sends it.
+ */
+export const defaultNoticeTemplates: ReadonlyArray<{ usageType: string; content: string }> = [
+  {
+    usageType: 'PhoneChanged',
+    content: "The phone number on your account was changed. If this wasn't you, contact support.",
+  },
+];
 
 export interface TemplatesSchemaOptions<Item> {
   /**
@@ -103,7 +131,10 @@ type RefinementContext = z.core.$RefinementCtx<unknown[]>;
 
 const variableList = templateVariableNames.map((name) => `{{${name}}}`).join(' and ');
 
-/** A text kept in Passline: `{{code}}` present, and no variable Passline never fills. */
+/**
+ * A text kept in Passline: `{{code}}` present and no variable Passline never fills; a notice's text
+ * (no code to give) uses no variables at all.
+ */
 function checkText(
   template: Record<string, unknown>,
   index: number,
@@ -116,21 +147,24 @@ function checkText(
   const text = options.textField ? template[options.textField] : options.textOf?.(template as never);
   if (typeof text !== 'string') return;
   const used = templateVariables(text);
+  const notice = isNoticeUsage(usage);
   for (const name of new Set(used)) {
-    if (!(templateVariableNames as readonly string[]).includes(name)) {
+    if (notice || !(templateVariableNames as readonly string[]).includes(name)) {
       context.addIssue({
         code: 'custom',
         path: field === undefined ? [index] : [index, field],
-        message: `the "${usage}" template uses {{${name}}}, which Passline does not fill; a template can use ${variableList}`,
+        message: notice
+          ? `the "${usage}" template is a notice sent without a code and takes no variables; remove {{${name}}}`
+          : `the "${usage}" template uses {{${name}}}, which Passline does not fill; a template can use ${variableList}`,
       });
     }
   }
-  if (!used.includes('code')) {
+  if (!notice && !used.includes('code')) {
     context.addIssue({ code: 'custom', path: [index], message: `the "${usage}" template must contain {{code}}` });
   }
 }
 
-/** A provider template's list of Passline variables: known names only, `code` among them. */
+/** A provider template's list of Passline variables: known names only, `code` among them; none for a notice. */
 function checkVariableList(
   template: Record<string, unknown>,
   index: number,
@@ -141,16 +175,19 @@ function checkVariableList(
   const field = options.variablesField;
   const names = field === undefined ? undefined : template[field];
   if (field === undefined || !Array.isArray(names)) return;
+  const notice = isNoticeUsage(usage);
   names.forEach((name, position) => {
-    if (!(templateVariableNames as readonly unknown[]).includes(name)) {
+    if (notice || !(templateVariableNames as readonly unknown[]).includes(name)) {
       context.addIssue({
         code: 'custom',
         path: [index, field, position],
-        message: `unknown variable ${JSON.stringify(name)}: the "${usage}" template can be filled with ${templateVariableNames.map((variable) => `"${variable}"`).join(' and ')}`,
+        message: notice
+          ? `the "${usage}" template is a notice sent without a code and takes no variables; remove ${JSON.stringify(name)}`
+          : `unknown variable ${JSON.stringify(name)}: the "${usage}" template can be filled with ${templateVariableNames.map((variable) => `"${variable}"`).join(' and ')}`,
       });
     }
   });
-  if (!names.includes('code')) {
+  if (!notice && !names.includes('code')) {
     context.addIssue({
       code: 'custom',
       path: [index, field],

@@ -113,6 +113,36 @@ describe('aliyun-sms against the provider simulator', () => {
     ]);
   });
 
+  it('sends the PhoneChanged notice with its own template code and no TemplateParam', async () => {
+    await aliyunSmsConnector.sendMessage(
+      { to: '+8613800138000', usage: 'PhoneChanged', payload: {} },
+      parseConnectorConfig(
+        aliyunSmsConnector,
+        rawConfig(simulator, {
+          templates: [...templates, { usageType: 'PhoneChanged', templateCode: 'SMS_100000009' }],
+        }),
+      ),
+      context,
+    );
+    expect(simulator.messages().at(-1)).toMatchObject({
+      templateCode: 'SMS_100000009',
+      params: {},
+      text: 'SMS_100000009',
+    });
+  });
+
+  it('never sends the PhoneChanged notice through the Generic template', async () => {
+    const error = await caught(
+      aliyunSmsConnector.sendMessage(
+        { to: '+8613800138000', usage: 'PhoneChanged', payload: {} },
+        parseConnectorConfig(aliyunSmsConnector, rawConfig(simulator)),
+        context,
+      ),
+    );
+    expect(error.kind).toBe('template_not_found');
+    expect(simulator.messages()).toEqual([]);
+  });
+
   it('falls back to the Generic template for a usage without one', async () => {
     await send('+8613800138000', 'MfaVerification');
     expect(simulator.messages().at(-1)?.templateCode).toBe('SMS_100000004');

@@ -38,8 +38,9 @@ export const aliyunSmsConnector = defineConnector({
         PhoneNumbers: recipient.phoneNumber,
         SignName: config.signName,
         TemplateCode: templateCodeFor(template.templateCode, recipient),
-        // Only the code: a template approved with other variables would be refused for missing parameters.
-        TemplateParam: JSON.stringify({ code: input.payload.code }),
+        // Only the code: a template approved with other variables would be refused for missing
+        // parameters. A notice (PhoneChanged) has no code, and its template no variable.
+        ...(input.payload.code === undefined ? {} : { TemplateParam: JSON.stringify({ code: input.payload.code }) }),
       },
     });
     const response = await requestProvider(

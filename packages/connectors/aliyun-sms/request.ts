@@ -8,8 +8,8 @@ export interface SendSmsParams {
   PhoneNumbers: string;
   SignName: string;
   TemplateCode: string;
-  /** JSON object as a string, e.g. `{"code":"123456"}`. */
-  TemplateParam: string;
+  /** JSON object as a string, e.g. `{"code":"123456"}`; absent for a template without variables. */
+  TemplateParam?: string;
 }
 
 export interface SignedRequestOptions {

@@ -43,6 +43,23 @@ describe('dev-sms', () => {
     expect(text).toBe('Your sign-in verification code is 482913. It is valid for 5 minutes.');
   });
 
+  it('sends the PhoneChanged notice: the default text, or its own template, never Generic', async () => {
+    const notice = "The phone number on your account was changed. If this wasn't you, contact support.";
+    expect(await sendWith({}, { usage: 'PhoneChanged', payload: {} })).toBe(notice);
+    const saved = {
+      templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+        usageType,
+        content: `${usageType} {{code}}`,
+      })),
+    };
+    // A config saved before the notice existed stays valid and sends the default text.
+    expect(await sendWith(saved, { usage: 'PhoneChanged', payload: {} })).toBe(notice);
+    const own = { usageType: 'PhoneChanged', content: 'Your number was changed.' };
+    expect(await sendWith({ templates: [...saved.templates, own] }, { usage: 'PhoneChanged', payload: {} })).toBe(
+      'Your number was changed.',
+    );
+  });
+
   it('refuses a template with a variable Passline never fills, at the path of that text', () => {
     const error = refusal({
       templates: [

@@ -1,4 +1,12 @@
-import { defineConnector, findTemplate, readReadme, renderTemplate, templatesSchema, z } from '@passline/connector-kit';
+import {
+  defaultNoticeTemplates,
+  defineConnector,
+  findTemplate,
+  readReadme,
+  renderTemplate,
+  templatesSchema,
+  z,
+} from '@passline/connector-kit';
 
 import { logo } from './logo.ts';
 
@@ -19,6 +27,8 @@ const defaultTemplates = [
     usageType: 'Generic',
     content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
   },
+  // A notice, not a code: sent to the old number when an account's phone number changes.
+  ...defaultNoticeTemplates,
 ];
 
 const configSchema = z.strictObject({
@@ -47,7 +57,8 @@ export const devSmsConnector = defineConnector({
   },
   configSchema,
   async sendMessage(input, config, context) {
-    const text = renderTemplate(findTemplate(config.templates, input.usage).content, input.payload);
+    // Defaults stand in for notice templates a config saved before the notice existed lacks.
+    const text = renderTemplate(findTemplate(config.templates, input.usage, defaultTemplates).content, input.payload);
     await context.outbox.record({ to: input.to, usage: input.usage, text });
     context.logger.info({ usage: input.usage, text }, 'dev-sms message (not delivered)');
     return { messageId: null };

@@ -2,6 +2,7 @@ import {
   ConnectorError,
   defineConnector,
   findTemplate,
+  isNoticeUsage,
   parseRetryAfter,
   readReadme,
   requestProvider,
@@ -40,7 +41,9 @@ export const tencentSmsConnector = defineConnector({
   configSchema,
   async sendMessage(input, config, context) {
     const template = findTemplate(config.templates, input.usage);
-    const templateParams = fillParams(template.params ?? defaultParams, input, template.templateCode);
+    // A notice (PhoneChanged) carries no code, so its template is filled with nothing by default.
+    const names = template.params ?? (isNoticeUsage(input.usage) ? [] : defaultParams);
+    const templateParams = fillParams(names, input, template.templateCode);
     const url = new URL(config.endpoint ?? defaultEndpoint);
     const sendContext: SendContext = {
       to: input.to,

@@ -43,7 +43,7 @@ function rawConfig(simulator: ProviderSimulator, overrides: Record<string, unkno
 describe('tencent-sms against the provider simulator', () => {
   const simulator = useProviderSimulator();
 
-  const send = (usage: string, payload: { code: string } & Record<string, string>, overrides = {}) =>
+  const send = (usage: string, payload: Record<string, string>, overrides = {}) =>
     tencentSmsConnector.sendMessage(
       { to: '+8613711112222', usage, payload },
       parseConnectorConfig(tencentSmsConnector, rawConfig(simulator, overrides)),
@@ -79,6 +79,17 @@ describe('tencent-sms against the provider simulator', () => {
       templateCode: '2004',
       params: ['111222'],
     });
+  });
+
+  it('sends the PhoneChanged notice with its own template and no parameters', async () => {
+    await send('PhoneChanged', {}, { templates: [...templates, { usageType: 'PhoneChanged', templateCode: '2009' }] });
+    expect(simulator.messages({ provider: 'tencent' }).at(-1)).toMatchObject({ templateCode: '2009', params: [] });
+  });
+
+  it('never sends the PhoneChanged notice through the Generic template', async () => {
+    const error = await expectConnectorError(send('PhoneChanged', {}));
+    expect(error.kind).toBe('template_not_found');
+    expect(simulator.messages()).toHaveLength(0);
   });
 
   it('reports a variable the payload lacks as template_invalid without sending', async () => {

@@ -1,4 +1,11 @@
-import { endpointField, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
+import {
+  defaultNoticeTemplates,
+  endpointField,
+  secret,
+  templatesSchema,
+  timeoutField,
+  z,
+} from '@passline/connector-kit';
 
 export const defaultEndpoint = 'https://api.twilio.com';
 export { defaultProviderTimeoutMs as defaultTimeoutMs } from '@passline/connector-kit';
@@ -26,6 +33,8 @@ export const defaultTemplates = [
     usageType: 'Generic',
     content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
   },
+  // A notice, not a code: sent to the old number when an account's phone number changes.
+  ...defaultNoticeTemplates,
 ];
 
 export const configSchema = z

@@ -1,5 +1,12 @@
 import { defineConnector, findTemplate, readReadme, renderTemplate, requestProvider } from '@passline/connector-kit';
-import { configSchema, configTemplate, defaultEndpoint, defaultTimeoutMs, type TwilioSmsConfig } from './config.ts';
+import {
+  configSchema,
+  configTemplate,
+  defaultEndpoint,
+  defaultTemplates,
+  defaultTimeoutMs,
+  type TwilioSmsConfig,
+} from './config.ts';
 import { parseRetryAfter, providerName, type SendContext, twilioError, unreadableAnswer } from './errors.ts';
 import { logo } from './logo.ts';
 
@@ -26,7 +33,8 @@ export const twilioSmsConnector = defineConnector({
   },
   configSchema,
   async sendMessage(input, config, context) {
-    const body = renderTemplate(findTemplate(config.templates, input.usage).content, input.payload);
+    // Defaults stand in for notice templates a config saved before the notice existed lacks.
+    const body = renderTemplate(findTemplate(config.templates, input.usage, defaultTemplates).content, input.payload);
     const base = new URL(config.endpoint ?? defaultEndpoint);
     // Relative resolution keeps a path prefix of the endpoint (a proxy mounted under a path).
     if (!base.pathname.endsWith('/')) base.pathname += '/';

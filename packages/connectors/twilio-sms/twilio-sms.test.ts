@@ -47,7 +47,7 @@ describe('twilio-sms against the provider simulator', () => {
   const to = '+14155550123';
   const send = (
     usage: string,
-    payload: { code: string } & Record<string, string> = { code: '123456' },
+    payload: Record<string, string> = { code: '123456' },
     overrides: Record<string, unknown> = {},
   ) =>
     twilioSmsConnector.sendMessage(
@@ -83,6 +83,17 @@ describe('twilio-sms against the provider simulator', () => {
     expect(simulator.messages().at(-1)).toMatchObject({ sender: '+15017122661', text: 'Sign-in code: 111111' });
     await send('SignIn', { code: '222222' }, { fromMessagingServiceSID: undefined, from: 'Passline' });
     expect(simulator.messages().at(-1)).toMatchObject({ sender: 'Passline', text: 'Sign-in code: 222222' });
+  });
+
+  it('sends the PhoneChanged notice: its own template, else the default text, never Generic', async () => {
+    // A config saved before the notice existed has no PhoneChanged template: the default stands in.
+    await send('PhoneChanged', {});
+    expect(simulator.messages().at(-1)?.text).toBe(
+      "The phone number on your account was changed. If this wasn't you, contact support.",
+    );
+    const own = { usageType: 'PhoneChanged', content: 'Your Acme number was changed.' };
+    await send('PhoneChanged', {}, { templates: [...templates, own] });
+    expect(simulator.messages().at(-1)?.text).toBe('Your Acme number was changed.');
   });
 
   it('falls back to the Generic template for a usage without its own', async () => {
@@ -297,6 +308,14 @@ describe('twilio-sms config', () => {
     }
     throw new Error('config was accepted');
   };
+
+  it('has a default PhoneChanged notice, and keeps configs without one valid', () => {
+    expect(defaultTemplates).toContainEqual({
+      usageType: 'PhoneChanged',
+      content: "The phone number on your account was changed. If this wasn't you, contact support.",
+    });
+    expect(() => parseConnectorConfig(twilioSmsConnector, base)).not.toThrow();
+  });
 
   it('offers default templates that state the real validity of the code', async () => {
     const parsed = parseConnectorConfig(twilioSmsConnector, { ...base, templates: defaultTemplates });

@@ -511,4 +511,35 @@ describeEachEngine('connectors: templates, and what providers answer back', (dat
     expect(register.status).toBe(201);
     expect(passline.logs()).toContain('templates that no longer pass validation');
   });
+
+  it('delivers the PhoneChanged notice with no code: a default text for dev-sms, never Generic elsewhere', async () => {
+    const dev = await passline.request('POST', '/api/connectors', {
+      body: { factoryId: 'dev-sms', config: devSmsConfig },
+    });
+    const to = '+12015550194';
+    const active = await passline.connectors.getActive('sms');
+    if (!active) throw new Error('no active connector');
+    const meta = { connectorId: dev.body.id, verificationId: null, isTest: false };
+    await passline.connectors.deliver(active.factory, active.config, { to, usage: 'PhoneChanged', payload: {} }, meta);
+    const outbox = await passline.request('GET', `/api/dev/outbox?to=${encodeURIComponent(to)}`);
+    expect(outbox.body[0]).toMatchObject({
+      usage: 'PhoneChanged',
+      text: "The phone number on your account was changed. If this wasn't you, contact support.",
+    });
+
+    // Aliyun keeps its texts at the provider: without a PhoneChanged template code nothing is sent.
+    await passline.request('POST', '/api/connectors', { body: { factoryId: 'aliyun-sms', config: aliyunConfig() } });
+    const aliyun = await passline.connectors.getActive('sms');
+    if (!aliyun) throw new Error('no active connector');
+    const refused = await passline.connectors
+      .deliver(aliyun.factory, aliyun.config, { to: '+8613800138000', usage: 'PhoneChanged', payload: {} }, meta)
+      .then(
+        () => undefined,
+        (error: unknown) => error as { kind: string },
+      );
+    expect(refused?.kind).toBe('template_not_found');
+    expect(simulator.messages()).toEqual([]);
+    const log = await passline.request('GET', '/api/messages?status=failed&limit=1');
+    expect(log.body.items[0]).toMatchObject({ usage: 'PhoneChanged', error: { kind: 'template_not_found' } });
+  });
 });

@@ -49,7 +49,8 @@ export interface DeliveryInput {
   to: string;
   usage: string;
   locale?: string;
-  payload: { code: string } & Record<string, string>;
+  /** `code` and `expiresInMinutes` for code usages; `{}` for notices (`PhoneChanged`). */
+  payload: Readonly<Record<string, string>>;
 }
 
 export interface DeliveryOutcome {
