@@ -11,8 +11,9 @@ type PatchShape<Shape extends z.ZodRawShape> = {
  */
 export function patchSchemaOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>): z.ZodObject<PatchShape<Shape>> {
   const shape = Object.fromEntries(
-    Object.entries(schema.shape).map(([key, field]) => {
-      const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    Object.entries(schema.shape).map(([key, value]) => {
+      const field = value as z.ZodType;
+      const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
       const optional = inner.optional();
       return [key, field.description ? optional.describe(field.description) : optional];
     }),
