@@ -64,7 +64,11 @@ describeInChromium('hosted sign-in pages', () => {
     await page.getByLabel('Phone number').fill('(201) 555-0142');
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.locator('#code-step').waitFor({ state: 'visible' });
-    await expect.poll(() => page.locator('#code-target').textContent()).toBe(phone);
+    // The number, spaced for reading, said once.
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+1 201 555 0142');
+    expect(await page.locator('#status').isHidden()).toBe(true);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as a person reads it
+    expect((await page.locator('main').innerText()).split('201 555 0142')).toHaveLength(2);
     expect(await page.locator('#resend').isDisabled()).toBe(true);
     expect(await page.locator('#resend').textContent()).toMatch(/^Resend code in \d+ s$/);
 
@@ -175,10 +179,10 @@ describeInChromium('hosted sign-in pages', () => {
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.locator('#code-step').waitFor({ state: 'visible' });
     await expect.poll(() => page.locator('#lead').textContent()).toMatch(/^For your security, first confirm it is you/);
-    await expect.poll(() => page.locator('#code-target').textContent()).toBe(current);
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+1 201 555 0199');
     await shot('account-reauthenticate');
     await pasteMessage(`SignIn code ${await reader.next(current)}`);
-    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+12015550177');
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+1 201 555 0177');
     await pasteMessage(`Generic code ${await reader.next('+12015550177')}`);
     await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe('+12015550177');
 
@@ -190,8 +194,41 @@ describeInChromium('hosted sign-in pages', () => {
     await page.getByRole('button', { name: 'Confirm with your password instead' }).click();
     await page.getByLabel('Your password').fill('second password');
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+12015550188');
+    await expect.poll(() => page.locator('#code-target').textContent()).toBe('+1 201 555 0188');
     await pasteMessage(`Generic code ${await reader.next('+12015550188')}`);
     await expect.poll(() => page.getByTestId('account-phone').textContent()).toBe('+12015550188');
+  });
+
+  it('checks a wrong code once: Enter and Continue on the same digits spend no second attempt', async () => {
+    clock.advance(61_000);
+    const fresh = '+12015550166';
+    await page.goto(`${base}/register`);
+    await page.getByLabel('Phone number').fill('201 555 0166');
+    const sent = page.waitForResponse((response) => response.url().endsWith('/api/experience/verification-code'));
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const { verificationId } = (await (await sent).json()) as { verificationId: string };
+    await page.locator('#code-step').waitFor({ state: 'visible' });
+    const checks: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/experience/verification-code/verify')) checks.push(request.method());
+    });
+
+    const code = await reader.next(fresh);
+    const [wrong = '', other = ''] = ['000000', '111111', '222222'].filter((candidate) => candidate !== code);
+    // Typed digit by digit: the full length submits it.
+    await page.getByLabel('Verification code').pressSequentially(wrong);
+    await expect.poll(() => page.locator('#error').textContent()).toBe('That code is not right. 4 tries left.');
+    await page.getByLabel('Verification code').press('Enter');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('#code-step').getAttribute('aria-busy')).toBeNull();
+    expect(checks).toEqual(['POST']);
+    expect(await page.locator('#error').textContent()).toBe('That code is not right. 4 tries left.');
+
+    // The server agrees: one attempt of five was spent, so the next wrong code leaves three.
+    const probe = await passline.request('POST', '/api/experience/verification-code/verify', {
+      key: null,
+      body: { verificationId, code: other },
+    });
+    expect(probe.body.error.details.remainingAttempts).toBe(3);
   });
 });

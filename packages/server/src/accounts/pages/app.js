@@ -22,6 +22,9 @@ const state = {
   account: { phone: '', hasPassword: false },
   purpose: 'link',
   afterReauth: null,
+  // Codes already checked for the current verification, with the answer shown for each: a code is
+  // submitted once, however it is submitted again (full length, Enter, Continue).
+  triedCodes: new Map(),
 };
 const tokenKey = 'passline.tokens';
 
@@ -213,6 +216,24 @@ function updateDialCode() {
   $('dial-code').textContent = option ? `+${option.dataset.dial}` : '+';
 }
 
+/**
+ * An E.164 number spaced for reading: the country code (the longest one the country list knows),
+ * then the national number in groups of three, the last group taking a lone digit.
+ */
+function formatPhone(e164) {
+  const digits = e164.replace(/\D/g, '');
+  const dials = new Set([...$('country').options].map((option) => option.dataset.dial));
+  const dialLength = [3, 2, 1].find((length) => dials.has(digits.slice(0, length))) ?? 1;
+  const national = digits.slice(dialLength);
+  const groups = national.match(/\d{1,3}/g) ?? [];
+  if (groups.length > 1 && groups.at(-1).length === 1) {
+    // Ten digits read 3-3-4, not 3-3-3-1.
+    const last = groups.pop();
+    groups.push(groups.pop() + last);
+  }
+  return `+${digits.slice(0, dialLength)} ${groups.join(' ')}`.trim();
+}
+
 /** The number in international form: typed with + (or 00), or the national number after the selected country code. */
 function fullNumber() {
   const raw = $('phone').value.trim();
@@ -235,7 +256,7 @@ function requestCode() {
   return authed('POST', '/api/account/phone/verification-code', { phone: state.phone });
 }
 
-async function sendCode(button, label) {
+async function sendCode(button, label, { resend = false } = {}) {
   const result = await requestCode();
   if (!result.ok) {
     if (result.error.code === 'account.reauthentication_required') {
@@ -246,11 +267,14 @@ async function sendCode(button, label) {
     return false;
   }
   state.verificationId = result.data.verificationId;
+  state.triedCodes = new Map();
   const target = flow === 'account' && state.purpose === 'reauth' ? state.account.phone : state.phone;
-  $('code-target').textContent = target;
+  // The step itself says where the code went; the status line does not repeat the number.
+  $('code-target').textContent = formatPhone(target);
   $('code').value = '';
   show('code-step');
-  showStatus(`Code sent to ${target}.`);
+  if (resend) showStatus('We sent a new code.');
+  else clearMessages();
   if (settings.resendCooldown > 0) countdown($('resend'), settings.resendCooldown, 'Resend code');
   return true;
 }
@@ -339,8 +363,17 @@ async function onPhoneSubmit(event) {
 
 async function onCodeSubmit(event) {
   event.preventDefault();
-  clearMessages();
   const code = $('code').value;
+  // The field submits itself at full length; Enter or Continue on the same digits would spend a
+  // second attempt on a code the server already refused. Say again what it said instead.
+  const answered = state.triedCodes.get(code);
+  if (answered !== undefined) {
+    showError(answered);
+    $('code').select();
+    return;
+  }
+  if (state.busy) return;
+  clearMessages();
   if (code.length < 4) {
     showError('Enter the code from the text message.');
     $('code').focus();
@@ -352,7 +385,10 @@ async function onCodeSubmit(event) {
       code,
     });
     if (!verified.ok) {
-      showError(messageFor(verified.error, verified.retryAfter));
+      const message = messageFor(verified.error, verified.retryAfter);
+      // Only a checked code is remembered: after a network or server error the same code may be tried again.
+      if (verified.status >= 400 && verified.status < 500) state.triedCodes.set(code, message);
+      showError(message);
       $('code').select();
       return;
     }
@@ -493,7 +529,7 @@ function start() {
   $('code').addEventListener('paste', onCodePaste);
   $('resend').addEventListener('click', () => {
     clearMessages();
-    busy($('code-step'), () => sendCode($('resend'), 'Resend code'));
+    busy($('code-step'), () => sendCode($('resend'), 'Resend code', { resend: true }));
   });
   $('change-number').addEventListener('click', () => {
     clearMessages();
