@@ -124,6 +124,15 @@ describe('templates', () => {
     expect(issues).toContainEqual(['4.usageType', 'usage "Register" has more than one template']);
   });
 
+  it('says what to add when the list is missing, where the connector explains it', () => {
+    const explained = templatesSchema({ templateCode: z.string() }, { missingMessage: 'add one code per usage' });
+    expect(explained.safeParse(undefined).error?.issues.map((issue) => issue.message)).toEqual([
+      'add one code per usage',
+    ]);
+    // Only a missing list gets it: a list of the wrong type is named as such.
+    expect(explained.safeParse('SMS_1').error?.issues[0]?.message).not.toBe('add one code per usage');
+  });
+
   it('refuses unknown fields and malformed usage names', () => {
     expect(schema.safeParse([...complete, { usageType: 'bad usage', content: '{{code}}' }]).success).toBe(false);
     expect(schema.safeParse([{ ...complete[0], extra: 1 }, ...complete.slice(1)]).success).toBe(false);

@@ -92,6 +92,12 @@ export interface TemplatesSchemaOptions<Item> {
    * and the list, when given, must include `code`.
    */
   variablesField?: keyof Item & string;
+  /**
+   * What to tell an admin who left `templates` out, for connectors that cannot offer defaults
+   * (templates stored at the provider): which entries to add and an example. A connector with
+   * default texts uses `.default(...)` instead.
+   */
+  missingMessage?: string;
 }
 
 /**
@@ -104,7 +110,11 @@ export function templatesSchema<Shape extends z.ZodRawShape>(
   options: TemplatesSchemaOptions<z.infer<z.ZodObject<Shape & { usageType: typeof usageTypeSchema }>>> = {},
 ) {
   const item = z.strictObject({ usageType: usageTypeSchema, ...itemShape });
-  return z.array(item).superRefine((templates, context) => {
+  const missingMessage = options.missingMessage;
+  const list = z.array(item, {
+    error: (issue) => (issue.input === undefined && missingMessage !== undefined ? missingMessage : undefined),
+  });
+  return list.superRefine((templates, context) => {
     const seen = new Set<string>();
     templates.forEach((template, index) => {
       const usage = (template as { usageType: string }).usageType;

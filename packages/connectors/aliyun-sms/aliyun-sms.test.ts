@@ -324,6 +324,21 @@ describe('aliyun-sms config', () => {
     expect(new Headers(requested?.init?.headers).get('x-acs-action')).toBe('SendSms');
   });
 
+  it('says in words what to add when the templates are missing: one template code per usage, with an example', () => {
+    const { templates: _left, ...withoutTemplates } = base;
+    let issues: Array<{ path: string; message: string }> | undefined;
+    try {
+      parseConnectorConfig(aliyunSmsConnector, withoutTemplates);
+    } catch (error) {
+      issues = (error as ConnectorError).issues;
+    }
+    expect(issues).toHaveLength(1);
+    expect(issues?.[0]?.path).toBe('templates');
+    expect(issues?.[0]?.message).toContain('Register, SignIn, ForgotPassword, Generic');
+    expect(issues?.[0]?.message).toContain('Aliyun SMS console');
+    expect(issues?.[0]?.message).toContain('{"usageType":"Register","templateCode":"SMS_154950901"}');
+  });
+
   it('offers a config template that parses once the placeholders are kept', () => {
     const template = aliyunSmsConnector.metadata.configTemplate as Record<string, unknown>;
     expect(() => parseConnectorConfig(aliyunSmsConnector, { ...template, accessKeySecret: 'x' })).not.toThrow();

@@ -1,4 +1,4 @@
-import { endpointField, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
+import { endpointField, requiredUsageTypes, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
 
 export const defaultEndpoint = 'https://dysmsapi.aliyuncs.com';
 export const internationalEndpoint = 'https://dysmsapi.ap-southeast-1.aliyuncs.com';
@@ -22,6 +22,11 @@ const templateCodeSchema = z
 
 export type TemplateCode = z.infer<typeof templateCodeSchema>;
 
+// Aliyun keeps the texts, so there is no default to fill in: say what to add instead.
+const missingTemplatesMessage = `add "templates": Aliyun keeps the message texts, so Passline has no default. Give one entry per usage ${requiredUsageTypes.join(', ')}, each with the code of a template approved in the Aliyun SMS console (Templates, type "verification code", using \${code}), for example ${JSON.stringify(
+  requiredUsageTypes.map((usageType, index) => ({ usageType, templateCode: `SMS_15495090${index + 1}` })),
+)}`;
+
 export const configSchema = z.strictObject({
   accessKeyId: z
     .string()
@@ -39,7 +44,7 @@ export const configSchema = z.strictObject({
     .max(64)
     .describe('The approved signature name, exactly as in the console.')
     .meta({ title: 'Sign name' }),
-  templates: templatesSchema({ templateCode: templateCodeSchema })
+  templates: templatesSchema({ templateCode: templateCodeSchema }, { missingMessage: missingTemplatesMessage })
     .describe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: ${code} is Aliyun's template variable syntax.
       'One template per usage. The template approved at Aliyun must use the variable ${code}.',

@@ -1,4 +1,4 @@
-import { endpointField, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
+import { endpointField, requiredUsageTypes, secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
 
 export const defaultEndpoint = 'https://sms.tencentcloudapi.com';
 export const defaultRegion = 'ap-guangzhou';
@@ -12,6 +12,11 @@ export {
   templateVariableNames as templateVariables,
 } from '@passline/connector-kit';
 export const defaultParams = ['code'];
+
+// Tencent keeps the texts, so there is no default to fill in: say what to add instead.
+const missingTemplatesMessage = `add "templates": Tencent keeps the message texts, so Passline has no default. Give one entry per usage ${requiredUsageTypes.join(', ')}, each with the numeric ID of a template approved in the Tencent SMS console (Body templates, type "verification code"), for example ${JSON.stringify(
+  requiredUsageTypes.map((usageType, index) => ({ usageType, templateCode: `100000${index + 1}` })),
+)}`;
 
 const params = z
   .array(z.string())
@@ -58,7 +63,7 @@ export const configSchema = z.strictObject({
         .describe('Numeric ID of an approved body template.'),
       params: params.optional(),
     },
-    { variablesField: 'params' },
+    { variablesField: 'params', missingMessage: missingTemplatesMessage },
   )
     .describe('One approved template per usage.')
     .meta({ title: 'Templates' }),

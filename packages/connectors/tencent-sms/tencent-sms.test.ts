@@ -255,6 +255,21 @@ describe('tencent-sms config', () => {
     expect(error?.issues).toContainEqual(expect.objectContaining({ path: 'templates.3.params.1' }));
   });
 
+  it('says in words what to add when the templates are missing: one template ID per usage, with an example', () => {
+    const { templates: _left, ...withoutTemplates } = validConfig;
+    let issues: Array<{ path: string; message: string }> | undefined;
+    try {
+      parseConnectorConfig(tencentSmsConnector, withoutTemplates);
+    } catch (error) {
+      issues = (error as ConnectorError).issues;
+    }
+    expect(issues).toHaveLength(1);
+    expect(issues?.[0]?.path).toBe('templates');
+    expect(issues?.[0]?.message).toContain('Register, SignIn, ForgotPassword, Generic');
+    expect(issues?.[0]?.message).toContain('Tencent SMS console');
+    expect(issues?.[0]?.message).toContain('{"usageType":"Register","templateCode":"1000001"}');
+  });
+
   it('fills in the defaults', () => {
     const config = parseConnectorConfig(tencentSmsConnector, validConfig);
     expect(config.region).toBe('ap-guangzhou');

@@ -83,7 +83,8 @@ export const configSchema = z
       },
       { textField: 'content' },
     )
-      .describe('One message text per usage.')
+      .default(defaultTemplates)
+      .describe('One message text per usage. Default: the texts in configTemplate.')
       .meta({ title: 'Templates' }),
     endpoint: endpointField(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`),
     timeoutMs: timeoutField(),

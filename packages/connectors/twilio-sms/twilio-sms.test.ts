@@ -309,6 +309,12 @@ describe('twilio-sms config', () => {
     throw new Error('config was accepted');
   };
 
+  it('fills the default templates when the config has none, as dev-sms does', () => {
+    const { templates: _left, ...withoutTemplates } = base;
+    const parsed = parseConnectorConfig(twilioSmsConnector, withoutTemplates);
+    expect(parsed.templates).toEqual(defaultTemplates);
+  });
+
   it('has a default PhoneChanged notice, and keeps configs without one valid', () => {
     expect(defaultTemplates).toContainEqual({
       usageType: 'PhoneChanged',

@@ -542,4 +542,34 @@ describeEachEngine('connectors: templates, and what providers answer back', (dat
     const log = await passline.request('GET', '/api/messages?status=failed&limit=1');
     expect(log.body.items[0]).toMatchObject({ usage: 'PhoneChanged', error: { kind: 'template_not_found' } });
   });
+
+  it('creates a Twilio connector without templates with the default texts, and tells Aliyun and Tencent admins what to add', async () => {
+    const { templates: _twilio, ...twilioWithout } = twilioConfig();
+    const twilio = await passline.request('POST', '/api/connectors', {
+      body: { factoryId: 'twilio-sms', config: twilioWithout },
+    });
+    expect(twilio.status, JSON.stringify(twilio.body)).toBe(201);
+    expect(twilio.body.config.templates.map((template: { usageType: string }) => template.usageType)).toEqual([
+      'Register',
+      'SignIn',
+      'ForgotPassword',
+      'Generic',
+      'PhoneChanged',
+    ]);
+
+    for (const [factoryId, config, example] of [
+      ['aliyun-sms', aliyunConfig(), '"templateCode":"SMS_154950901"'],
+      ['tencent-sms', tencentConfig(), '"templateCode":"1000001"'],
+    ] as const) {
+      const { templates: _left, ...without } = config;
+      const refused = await passline.request('POST', '/api/connectors', { body: { factoryId, config: without } });
+      expect(refused.status, factoryId).toBe(400);
+      expect(refused.body.error.code).toBe('connector.invalid_config');
+      const [issue] = refused.body.error.details.issues;
+      expect(issue.path).toBe('templates');
+      expect(issue.message).toMatch(/^add "templates": .* so Passline has no default/);
+      expect(issue.message).toContain('one entry per usage Register, SignIn, ForgotPassword, Generic');
+      expect(issue.message).toContain(example);
+    }
+  });
 });
