@@ -13,8 +13,11 @@ import { testConfig } from './engines.ts';
 
 const run = promisify(execFile);
 const { dataDir, env } = cliEnvironment('passline-keys-cli-');
+// Previous keys from the caller's shell must not leak into these runs either.
 const passline = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) =>
-  run(process.execPath, [passlineBin, ...args], { env: { ...env, ...extraEnv } });
+  run(process.execPath, [passlineBin, ...args], {
+    env: { ...env, PASSLINE_ENCRYPTION_KEYS_PREVIOUS: '', ...extraEnv },
+  });
 const keyFile = join(dataDir, 'encryption.key');
 const previousKeyFile = join(dataDir, 'encryption.previous.key');
 
