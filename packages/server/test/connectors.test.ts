@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { secretMask } from '@passline/connector-kit';
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { maskRecipientIn } from '../src/services/recipient-masking.ts';
 import { devSmsConfig, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 
@@ -571,5 +572,17 @@ describeEachEngine('connectors: templates, and what providers answer back', (dat
       expect(issue.message).toContain('one entry per usage Register, SignIn, ForgotPassword, Generic');
       expect(issue.message).toContain(example);
     }
+  });
+});
+
+describe('masking the recipient in provider text', () => {
+  it('masks every common spelling of the number, and only that number', () => {
+    expect(maskRecipientIn('to 07700 900123 (+44 7700 900123, 447700900123)', '+447700900123')).toBe(
+      'to +4477******23 (+4477******23, +4477******23)',
+    );
+    // The sender and a longer run of digits that merely contains the number stay as they are.
+    expect(maskRecipientIn('from +15017122661, request 120155501239', '+12015550123')).toBe(
+      'from +15017122661, request 120155501239',
+    );
   });
 });
