@@ -112,12 +112,12 @@ export const errorCatalog = {
     description: 'The verified number already belongs to an account; sign in instead.',
   },
   'account.phone_unavailable': { status: 409, description: 'This number cannot be linked to the account.' },
-  'experience.registration_disabled': {
   'account.reauthentication_required': {
     status: 403,
     description:
       'Changing the phone number needs a code or the password within the last 5 minutes (a refresh does not count); re-authenticate with `POST /api/account/reauthentication`.',
   },
+  'experience.registration_disabled': {
     status: 403,
     description: 'Sign-up is turned off in the sign-in experience settings.',
   },

@@ -175,6 +175,8 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
   /**
    * Stores a new refresh token, in `trx` when the caller writes other rows with it. Nothing else
    * touches the database here: on SQLite a query outside the open transaction would wait forever.
+   * Without options it starts a new session authenticated now (a sign-in); a rotation passes its
+   * family and the family's authentication time on.
    */
   async function createRefreshToken(
     trx: Kysely<Database>,
@@ -183,6 +185,8 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
   ): Promise<IssuedSession> {
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
     const now = clock.now();
+    const familyId = session.familyId ?? newId('fam');
+    const authTime = session.authTime === undefined ? now : session.authTime;
     await refreshTokens.insertRefreshToken(trx, {
       id: newId('rtk'),
       user_id: userId,
@@ -192,6 +196,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       created_at: now,
       rotated_at: null,
       revoked_at: null,
+      auth_time: authTime,
     });
     return { refreshToken, familyId, authTime };
   }
@@ -199,14 +204,10 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
   /** The response of every grant: signs the access token (after the caller's transaction committed). */
   async function tokenSet(
     user: Pick<UserRow, 'id' | 'phone'>,
-   * Without options it starts a new session authenticated now (a sign-in); a rotation passes its
-   * family and the family's authentication time on.
     session: IssuedSession,
     issuer: string,
   ): Promise<TokenSet> {
     return {
-    const familyId = session.familyId ?? newId('fam');
-    const authTime = session.authTime === undefined ? now : session.authTime;
       user: { id: user.id, phone: user.phone },
       accessToken: await signAccessToken(user, session, issuer),
       refreshToken: session.refreshToken,
@@ -216,7 +217,6 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
   }
 
   const invalidGrant = () =>
-      auth_time: authTime,
     new AppError('token.invalid_grant', 'The refresh token is invalid, expired or revoked; sign in again.');
 
   return {
@@ -284,8 +284,6 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
     async revokeAllForUser(trx: Kysely<Database>, userId: string): Promise<number> {
       return refreshTokens.revokeRefreshTokensByUser(trx, userId, clock.now());
     },
-  };
-}
 
     /** Ends every session of a user but one (after a number change, the one that changed it). */
     async revokeOtherSessions(
@@ -305,3 +303,5 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       if (familyId) await refreshTokens.revokeRefreshTokensByFamily(trx, familyId, clock.now(), userId);
       return createRefreshToken(trx, userId, familyId ? { familyId } : {});
     },
+  };
+}

@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 /**
  * The issuer and audience of access tokens: the configured public URL, or else the origin the
- * request came to (behind a proxy, with PASSLINE_TRUST_PROXY, the forwarded one).
+ * request came to (behind a trusted proxy, see PASSLINE_TRUST_PROXY, the forwarded one).
  */
 export function issuerOf(request: FastifyRequest, publicUrl: string | undefined): string {
   return publicUrl ?? `${request.protocol}://${request.host}`;
