@@ -25,9 +25,9 @@ describeEachEngine('verification settings', (database) => {
 
   it('stores a valid change and applies it to new codes', async () => {
     const patched = await passline.request('PATCH', '/api/settings/verification', {
-      body: { codeLength: 8, codeTtlSeconds: 60 },
+      body: { codeLength: 8, codeTtlSeconds: 120 },
     });
-    expect(patched.body).toMatchObject({ codeLength: 8, codeTtlSeconds: 60, maxAttempts: 5 });
+    expect(patched.body).toMatchObject({ codeLength: 8, codeTtlSeconds: 120, maxAttempts: 5 });
     expect((await passline.request('GET', '/api/settings/verification')).body.codeLength).toBe(8);
     await passline.request('POST', '/api/connectors', {
       body: { factoryId: 'dev-sms', config: {} }, // all defaults, including the templates
@@ -37,7 +37,7 @@ describeEachEngine('verification settings', (database) => {
       key: passline.verifyKey,
     });
     const outbox = await passline.request('GET', '/api/dev/outbox?to=%2B12015550150');
-    expect(outbox.body[0].text).toMatch(/^Your verification code is \d{8}\. It is valid for 10 minutes\.$/);
+    expect(outbox.body[0].text).toMatch(/^Your verification code is \d{8}\. It is valid for 2 minutes\.$/);
   });
 
   it('refuses values out of range, unknown fields and inconsistent caps, changing nothing', async () => {
