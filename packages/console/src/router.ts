@@ -21,7 +21,25 @@ function notify() {
   for (const listener of listeners) listener();
 }
 
-window.addEventListener('popstate', notify);
+// The URL of the page on screen: a guarded page puts it back when the back or forward button left it.
+let shownUrl = window.location.pathname + window.location.search;
+
+window.addEventListener('popstate', () => {
+  const guard = leaveGuard;
+  if (!guard) {
+    shownUrl = window.location.pathname + window.location.search;
+    notify();
+    return;
+  }
+  // The browser has already moved: stay on this page while the guard asks. Whether the admin
+  // pressed back or forward, the entry before the restored one is where they wanted to go.
+  window.history.pushState(null, '', shownUrl);
+  void guard().then((leave) => {
+    if (!leave) return;
+    leaveGuard = undefined;
+    window.history.back();
+  });
+});
 
 export function useRoute(): { path: string; search: URLSearchParams } {
   const path = useSyncExternalStore(
@@ -46,6 +64,7 @@ export async function navigate(to: string, options: { replace?: boolean; force?:
   const url = `${basePath}${to}`;
   if (options.replace) window.history.replaceState(null, '', url);
   else window.history.pushState(null, '', url);
+  shownUrl = url;
   notify();
   window.scrollTo(0, 0);
 }

@@ -6,8 +6,9 @@ import { ErrorNote } from '../components/ErrorNote.tsx';
 import { FactoryPicker } from '../components/FactoryPicker.tsx';
 import { MoreMenu } from '../components/MoreMenu.tsx';
 import { TestPanel } from '../components/TestPanel.tsx';
-import { navigate, setLeaveGuard } from '../router.ts';
+import { navigate } from '../router.ts';
 import { useConnectorForm } from '../use-connector-form.ts';
+import { useLeaveGuard } from '../use-leave-guard.ts';
 
 export function ConnectorDetailsPage(props: { id: string; onChanged: () => void }) {
   const [loaded, setLoaded] = useState<{ connector: Connector; factory: Factory }>();
@@ -35,28 +36,7 @@ function Details(props: { connector: Connector; factory: Factory; onChanged: () 
   const [saved, setSaved] = useState(false);
   const [picking, setPicking] = useState(false);
 
-  // Unsaved changes hold in-app navigation behind a question, and a reload or tab close behind the
-  // browser's own.
-  useEffect(() => {
-    if (!form.dirty) {
-      setLeaveGuard(undefined);
-      return;
-    }
-    setLeaveGuard(() =>
-      confirm({
-        title: 'Leave without saving?',
-        message: `Your changes to ${factory.name} are not saved. They will be lost if you leave this page.`,
-        confirmLabel: 'Leave without saving',
-        danger: true,
-      }),
-    );
-    const beforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', beforeUnload);
-    return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
-      setLeaveGuard(undefined);
-    };
-  }, [form.dirty, confirm, factory.name]);
+  useLeaveGuard(form.dirty, factory.name);
 
   async function save() {
     const built = form.build();

@@ -6,6 +6,7 @@ import { Readme } from '../components/Readme.tsx';
 import { TestPanel } from '../components/TestPanel.tsx';
 import { navigate } from '../router.ts';
 import { useConnectorForm } from '../use-connector-form.ts';
+import { useLeaveGuard } from '../use-leave-guard.ts';
 
 /** The setup guide: the README on the left, "Parameter configuration" and the test on the right. */
 export function ConnectorSetupPage(props: { factoryId: string; replacing: string | null; onChanged: () => void }) {
@@ -24,6 +25,7 @@ function SetupGuide(props: { factory: Factory; replacing: string | null; onChang
   const form = useConnectorForm(factory);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>();
+  useLeaveGuard(form.dirty, `the ${factory.name} setup`);
 
   async function save() {
     const built = form.build();

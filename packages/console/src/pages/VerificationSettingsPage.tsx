@@ -1,94 +1,15 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
-
-type Settings = Record<SettingName, number>;
-type SettingName =
-  | 'codeLength'
-  | 'codeTtlSeconds'
-  | 'maxAttempts'
-  | 'resendCooldownSeconds'
-  | 'phoneHourlyLimit'
-  | 'phoneDailyLimit'
-  | 'ipHourlyLimit';
-
-// The ranges mirror the server's schema, so mistakes show while typing; the server checks again.
-const settingFields: Array<{
-  name: SettingName;
-  label: string;
-  help: string;
-  min: number;
-  max: number;
-  unit?: string;
-}> = [
-  { name: 'codeLength', label: 'Code length', help: 'Digits in a code.', min: 4, max: 10, unit: 'digits' },
-  {
-    name: 'codeTtlSeconds',
-    label: 'Validity',
-    help: 'How long a code can be used.',
-    min: 60,
-    max: 3600,
-    unit: 'seconds',
-  },
-  {
-    name: 'maxAttempts',
-    label: 'Attempt limit',
-    help: 'Wrong codes allowed before the code stops working.',
-    min: 1,
-    max: 20,
-    unit: 'attempts',
-  },
-  {
-    name: 'resendCooldownSeconds',
-    label: 'Resend cooldown',
-    help: 'Wait between two codes to one number.',
-    min: 0,
-    max: 3600,
-    unit: 'seconds',
-  },
-  {
-    name: 'phoneHourlyLimit',
-    label: 'Codes per number per hour',
-    help: 'Send limit for one phone number.',
-    min: 1,
-    max: 1000,
-  },
-  {
-    name: 'phoneDailyLimit',
-    label: 'Codes per number per day',
-    help: 'Must be at least the hourly limit.',
-    min: 1,
-    max: 10000,
-  },
-  {
-    name: 'ipHourlyLimit',
-    label: 'Codes per IP address per hour',
-    help: 'Limits SMS pumping from one client.',
-    min: 1,
-    max: 100000,
-  },
-];
-
-function validate(values: Record<SettingName, string>): Partial<Record<SettingName, string>> {
-  const errors: Partial<Record<SettingName, string>> = {};
-  for (const field of settingFields) {
-    const text = values[field.name].trim();
-    const number = Number(text);
-    if (text === '' || !Number.isInteger(number)) errors[field.name] = `${field.label} must be a whole number.`;
-    else if (number < field.min || number > field.max) {
-      errors[field.name] =
-        `${field.label} must be between ${field.min} and ${field.max}${field.unit ? ` ${field.unit}` : ''}.`;
-    }
-  }
-  if (
-    !errors.phoneHourlyLimit &&
-    !errors.phoneDailyLimit &&
-    Number(values.phoneHourlyLimit) > Number(values.phoneDailyLimit)
-  ) {
-    errors.phoneDailyLimit = 'The daily limit cannot be lower than the hourly limit.';
-  }
-  return errors;
-}
+import { useLeaveGuard } from '../use-leave-guard.ts';
+import {
+  changedFields,
+  patchOf,
+  type SettingName,
+  type Settings,
+  settingFields,
+  validate,
+} from '../verification-settings.ts';
 
 export function VerificationSettingsPage() {
   const id = useId();
@@ -111,9 +32,11 @@ export function VerificationSettingsPage() {
     api<Settings>('GET', '/api/settings/verification').then(load, setError);
   }, [load]);
 
+  const changed = values && saved ? changedFields(saved, values) : [];
+  useLeaveGuard(changed.length > 0, 'the verification settings');
+
   if (!values || !saved) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
   const errors = validate(values);
-  const changed = settingFields.filter((field) => String(saved[field.name]) !== values[field.name].trim());
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -122,8 +45,9 @@ export function VerificationSettingsPage() {
     setError(undefined);
     setStatus(undefined);
     try {
-      const patch = Object.fromEntries(changed.map((field) => [field.name, Number(values[field.name])]));
-      load(await api<Settings>('PATCH', '/api/settings/verification', patch));
+      // Only what the admin changed: the server changes exactly the fields a PATCH names, so a
+      // value another admin saved meanwhile is kept, and the response shows it.
+      load(await api<Settings>('PATCH', '/api/settings/verification', patchOf(changed, values)));
       setStatus('Saved. New codes use these settings.');
       setTouched(false);
     } catch (caught) {

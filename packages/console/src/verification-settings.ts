@@ -1,0 +1,100 @@
+/** The verification settings form: its fields, their checks, and what a save sends. */
+
+export type Settings = Record<SettingName, number>;
+export type SettingName =
+  | 'codeLength'
+  | 'codeTtlSeconds'
+  | 'maxAttempts'
+  | 'resendCooldownSeconds'
+  | 'phoneHourlyLimit'
+  | 'phoneDailyLimit'
+  | 'ipHourlyLimit';
+
+// The ranges mirror the server's schema, so mistakes show while typing; the server checks again.
+export const settingFields: Array<{
+  name: SettingName;
+  label: string;
+  help: string;
+  min: number;
+  max: number;
+  unit?: string;
+}> = [
+  { name: 'codeLength', label: 'Code length', help: 'Digits in a code.', min: 4, max: 10, unit: 'digits' },
+  {
+    name: 'codeTtlSeconds',
+    label: 'Validity',
+    help: 'How long a code can be used.',
+    min: 60,
+    max: 3600,
+    unit: 'seconds',
+  },
+  {
+    name: 'maxAttempts',
+    label: 'Attempt limit',
+    help: 'Wrong codes allowed before the code stops working.',
+    min: 1,
+    max: 20,
+    unit: 'attempts',
+  },
+  {
+    name: 'resendCooldownSeconds',
+    label: 'Resend cooldown',
+    help: 'Wait between two codes to one number.',
+    min: 0,
+    max: 3600,
+    unit: 'seconds',
+  },
+  {
+    name: 'phoneHourlyLimit',
+    label: 'Codes per number per hour',
+    help: 'Send limit for one phone number.',
+    min: 1,
+    max: 1000,
+  },
+  {
+    name: 'phoneDailyLimit',
+    label: 'Codes per number per day',
+    help: 'Must be at least the hourly limit.',
+    min: 1,
+    max: 10000,
+  },
+  {
+    name: 'ipHourlyLimit',
+    label: 'Codes per IP address per hour',
+    help: 'Limits SMS pumping from one client.',
+    min: 1,
+    max: 100000,
+  },
+];
+
+export function validate(values: Record<SettingName, string>): Partial<Record<SettingName, string>> {
+  const errors: Partial<Record<SettingName, string>> = {};
+  for (const field of settingFields) {
+    const text = values[field.name].trim();
+    const number = Number(text);
+    if (text === '' || !Number.isInteger(number)) errors[field.name] = `${field.label} must be a whole number.`;
+    else if (number < field.min || number > field.max) {
+      errors[field.name] =
+        `${field.label} must be between ${field.min} and ${field.max}${field.unit ? ` ${field.unit}` : ''}.`;
+    }
+  }
+  if (
+    !errors.phoneHourlyLimit &&
+    !errors.phoneDailyLimit &&
+    Number(values.phoneHourlyLimit) > Number(values.phoneDailyLimit)
+  ) {
+    errors.phoneDailyLimit = 'The daily limit cannot be lower than the hourly limit.';
+  }
+  return errors;
+}
+
+/** The settings whose typed value differs from the saved one. */
+export function changedFields(saved: Settings, values: Record<SettingName, string>): SettingName[] {
+  return settingFields
+    .map((field) => field.name)
+    .filter((name) => values[name].trim() === '' || Number(values[name]) !== saved[name]);
+}
+
+export function patchOf(changed: SettingName[], values: Record<SettingName, string>): Partial<Settings> {
+  return Object.fromEntries(changed.map((name) => [name, Number(values[name])]));
+}
