@@ -1,6 +1,11 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { useId, useState } from 'react';
 import { ApiError, api } from '../api.ts';
+import { href, navigate } from '../router.ts';
+import { LinkedText } from './LinkedText.tsx';
+
+/** The connector that delivers to the console's Dev outbox instead of a phone. */
+const devSmsFactoryId = 'dev-sms';
 
 interface TestResult {
   to: string;
@@ -64,7 +69,9 @@ export function TestPanel(props: {
     <section className="panel test-panel" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Test the configuration</h3>
       <p className="help">
-        Sends the Generic template with a random code to this number, using the values above (not yet saved).
+        {props.connectorId
+          ? 'Sends the Generic template with a random code to this number, using the values above, including changes you have not saved; a secret left as •••••••• uses the saved one.'
+          : 'Sends the Generic template with a random code to this number, using the values above (not yet saved).'}
       </p>
       <form
         className="test-form"
@@ -100,7 +107,24 @@ export function TestPanel(props: {
           <p className="note note-ok" role="status">
             Test SMS sent to {outcome.result.to}
             {outcome.result.messageId ? ` (provider message id ${outcome.result.messageId})` : ''} in{' '}
-            {outcome.result.latencyMs} ms. Check the phone.
+            {outcome.result.latencyMs} ms.{' '}
+            {props.factoryId === devSmsFactoryId ? (
+              <>
+                Development SMS delivers to the{' '}
+                <a
+                  href={href('/dev-outbox')}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    void navigate('/dev-outbox');
+                  }}
+                >
+                  Dev outbox
+                </a>
+                : read the message there.
+              </>
+            ) : (
+              'Check the phone.'
+            )}
           </p>
         ) : null}
         {outcome && !outcome.ok ? <TestFailure error={outcome.error} /> : null}
@@ -122,12 +146,19 @@ function TestFailure(props: { error: unknown }) {
   const providerMessage = typeof details.providerMessage === 'string' ? details.providerMessage : undefined;
   const providerCode =
     details.providerCode !== undefined && details.providerCode !== null ? String(details.providerCode) : undefined;
+  const requestId = typeof details.providerRequestId === 'string' ? details.providerRequestId : undefined;
   return (
     <div className="note note-error" role="alert">
-      <strong>The test SMS was not sent.</strong> {error.message}
+      <strong>The test SMS was not sent.</strong> <LinkedText text={error.message} />
       {providerMessage && !error.message.includes(providerMessage) ? (
         <p>
-          The provider said: “{providerMessage}”{providerCode ? ` (code ${providerCode})` : ''}
+          The provider said: “<LinkedText text={providerMessage} />”{providerCode ? ` (code ${providerCode})` : ''}
+        </p>
+      ) : null}
+      {requestId ? (
+        <p>
+          Provider request id: <code data-testid="provider-request-id">{requestId}</code> (quote it to the provider's
+          support).
         </p>
       ) : null}
       {error.issues.length ? (

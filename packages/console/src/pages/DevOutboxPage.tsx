@@ -26,8 +26,8 @@ export function DevOutboxPage() {
     <>
       <h1 tabIndex={-1}>Dev outbox</h1>
       <p className="note note-warn">
-        The <strong>dev-sms</strong> connector is active: no SMS leaves this server. Messages land here instead. Set up
-        a real SMS connector before going live.
+        The <strong>dev-sms</strong> connector sends no SMS: its messages, test sends included, land here instead. Set
+        up a real SMS connector before going live.
       </p>
       <ErrorNote error={error} />
       <section className="panel" aria-label="Captured messages">
