@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useId, useState } from 'react';
-import { api, type Connector } from '../api.ts';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { api, type Connector, type FactorySummary } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { LinkedText } from '../components/LinkedText.tsx';
+import { type ConnectorRef, connectorChoices, connectorLabel } from '../connector-names.ts';
 
 interface Message {
   id: string;
@@ -13,7 +15,12 @@ interface Message {
   status: 'sent' | 'failed';
   test: boolean;
   providerMessageId: string | null;
-  error: { kind: string; providerCode: string | null; message: string | null } | null;
+  error: {
+    kind: string;
+    providerCode: string | null;
+    message: string | null;
+    providerRequestId: string | null;
+  } | null;
 }
 
 const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
@@ -25,6 +32,8 @@ export function MessagesPage() {
   const [items, setItems] = useState<Message[]>();
   const [cursor, setCursor] = useState<string | null>(null);
   const [connectors, setConnectors] = useState<Connector[]>([]);
+  const [factories, setFactories] = useState<FactorySummary[]>([]);
+  const [logged, setLogged] = useState<ConnectorRef[]>([]);
   const [error, setError] = useState<unknown>();
 
   const fetchPage = useCallback(
@@ -44,12 +53,21 @@ export function MessagesPage() {
       setCursor(page.nextCursor);
     }, setError);
   }, [fetchPage]);
+  // Names only: the log still shows and filters without them.
   useEffect(() => {
     api<Connector[]>('GET', '/api/connectors').then(setConnectors, () => undefined);
+    api<FactorySummary[]>('GET', '/api/connector-factories').then(setFactories, () => undefined);
+    api<ConnectorRef[]>('GET', '/api/messages/connectors').then(setLogged, () => undefined);
   }, []);
 
-  const nameOf = (message: Message) =>
-    connectors.find((connector) => connector.id === message.connectorId)?.name ?? message.factoryId;
+  const names = useMemo(
+    () => ({
+      factories: new Map(factories.map((factory) => [factory.id, factory.name])),
+      live: new Set(connectors.map((connector) => connector.id)),
+    }),
+    [factories, connectors],
+  );
+  const choices = useMemo(() => connectorChoices(logged, connectors), [logged, connectors]);
 
   return (
     <>
@@ -94,9 +112,9 @@ export function MessagesPage() {
             onChange={(event) => setFilter({ ...filter, connectorId: event.target.value })}
           >
             <option value="">All</option>
-            {connectors.map((connector) => (
-              <option key={connector.id} value={connector.id}>
-                {connector.name} ({connector.id.slice(0, 10)}…)
+            {choices.map((choice) => (
+              <option key={choice.connectorId} value={choice.connectorId}>
+                {connectorLabel(choice, names)}
               </option>
             ))}
           </select>
@@ -122,7 +140,11 @@ export function MessagesPage() {
                 </>
               ),
             },
-            { id: 'connector', header: 'Connector', cell: (message) => nameOf(message) },
+            {
+              id: 'connector',
+              header: 'Connector',
+              cell: (message) => <span title={message.connectorId ?? undefined}>{connectorLabel(message, names)}</span>,
+            },
             {
               id: 'status',
               header: 'Status',
@@ -136,10 +158,7 @@ export function MessagesPage() {
               id: 'error',
               header: 'Provider error',
               className: 'small',
-              cell: (message) =>
-                message.error
-                  ? `${message.error.message ?? message.error.kind}${message.error.providerCode ? ` (code ${message.error.providerCode})` : ''}`
-                  : '',
+              cell: (message) => (message.error ? <ProviderError error={message.error} /> : null),
             },
           ]}
         />
@@ -157,6 +176,22 @@ export function MessagesPage() {
           </button>
         ) : null}
       </section>
+    </>
+  );
+}
+
+/** The provider's words (with any documentation address as a link), its code and its request id. */
+function ProviderError(props: { error: NonNullable<Message['error']> }) {
+  const { error } = props;
+  return (
+    <>
+      <LinkedText text={error.message ?? error.kind} />
+      {error.providerCode ? ` (code ${error.providerCode})` : ''}
+      {error.providerRequestId ? (
+        <span className="request-id">
+          Request id <code>{error.providerRequestId}</code>
+        </span>
+      ) : null}
     </>
   );
 }
