@@ -109,6 +109,10 @@ export interface Factory extends FactorySummary {
   configSchema: JsonSchema;
   secretFields: string[];
   configTemplate?: Record<string, unknown>;
+  /** The `{{variables}}` Passline fills into template texts, e.g. ['code', 'expiresInMinutes']. */
+  templateVariables?: string[];
+  /** Usages sent without a code (account notices such as PhoneChanged): their texts take no variables. */
+  noticeUsages?: string[];
 }
 
 export interface Connector {

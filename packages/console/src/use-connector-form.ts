@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ApiError, type Connector, type Factory } from './api.ts';
 import { buildConfig, type FormState, fieldsOf, initialState } from './config-form.ts';
-import { checkTemplates } from './template-lint.ts';
+import { checkTemplates, vocabularyOf } from './template-lint.ts';
 
 /** Form state for one connector config (new or saved), with client checks and server issues. */
 export function useConnectorForm(factory: Factory, connector?: Connector) {
@@ -11,7 +11,7 @@ export function useConnectorForm(factory: Factory, connector?: Connector) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [templateIssues, setTemplateIssues] = useState<string[]>([]);
   const itemSchema = factory.configSchema.properties?.templates?.items;
-  const templatesCheck = checkTemplates(state.templates, itemSchema);
+  const templatesCheck = checkTemplates(state.templates, itemSchema, vocabularyOf(factory));
   const dirty = JSON.stringify(state) !== JSON.stringify(initial);
 
   /** The config, or a sentence saying what blocks it (also marks the fields). */

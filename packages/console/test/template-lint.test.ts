@@ -59,6 +59,47 @@ describe('checkTemplates', () => {
     );
   });
 
+  it('flags a variable Passline does not fill in, at the line of that text', () => {
+    const variables = ['code', 'expiresInMinutes'];
+    const text = JSON.stringify(
+      good.map((t) =>
+        t.usageType === 'Register'
+          ? { ...t, content: 'Hi {{name}}, {{ code }} (valid {{expiresInMinutes}} min) {{name}}' }
+          : t,
+      ),
+      null,
+      2,
+    );
+    const result = checkTemplates(text, textItems, { variables });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 4,
+        message: expect.stringContaining('{{name}} is not a variable Passline fills in'),
+      }),
+    ]);
+    expect(result.problems[0]?.message).toContain('use {{code}} or {{expiresInMinutes}}');
+    // Known variables, with or without spaces, are fine; without the list nothing is flagged.
+    expect(checkTemplates(JSON.stringify(good), textItems, { variables }).ok).toBe(true);
+    expect(checkTemplates(text, textItems).ok).toBe(true);
+  });
+
+  it('takes a notice usage without {{code}}, and flags any variable in it', () => {
+    const vocabulary = { variables: ['code', 'expiresInMinutes'], noticeUsages: ['PhoneChanged'] };
+    const notice = { usageType: 'PhoneChanged', content: 'The phone number on your account was changed.' };
+    expect(checkTemplates(JSON.stringify([...good, notice]), textItems, vocabulary).ok).toBe(true);
+    const withCode = [...good, { ...notice, content: 'Changed. Code {{code}}' }];
+    expect(checkTemplates(JSON.stringify(withCode), textItems, vocabulary).problems).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('"PhoneChanged" template is a notice') }),
+    ]);
+    // Told which usages are notices, every other text needs {{code}}; not told, only the required ones.
+    const extra = [...good, { usageType: 'MfaVerification', content: 'no code' }];
+    expect(checkTemplates(JSON.stringify(extra), textItems, vocabulary).ok).toBe(false);
+    expect(checkTemplates(JSON.stringify([...good, notice]), textItems, { variables: vocabulary.variables }).ok).toBe(
+      true,
+    );
+  });
+
   it('explains syntax errors in words at their line', () => {
     const cases: Array<[string, number, string]> = [
       ['[\n  { "usageType": "Generic" },\n]', 3, 'A comma before "]" has nothing after it'],

@@ -1,6 +1,7 @@
-import { type ReactNode, useId, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import { type Factory, secretMask } from '../api.ts';
 import type { Field, FormState } from '../config-form.ts';
+import { vocabularyOf } from '../template-lint.ts';
 import { TemplatesEditor } from './TemplatesEditor.tsx';
 
 /** "Parameter configuration": one input per schema field, and the templates editor. */
@@ -13,6 +14,7 @@ export function ConfigFields(props: {
   templateIssues: string[];
 }) {
   const { fields, state } = props;
+  const vocabulary = useMemo(() => vocabularyOf(props.factory), [props.factory]);
   const set = (name: string, value: string | boolean) =>
     props.onChange({ ...state, values: { ...state.values, [name]: value } });
   return (
@@ -26,6 +28,7 @@ export function ConfigFields(props: {
             value={state.templates}
             onChange={(templates) => props.onChange({ ...state, templates })}
             itemSchema={field.schema.items}
+            vocabulary={vocabulary}
             serverIssues={props.templateIssues}
           />
         ) : (

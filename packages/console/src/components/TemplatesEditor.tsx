@@ -3,7 +3,7 @@ import { type Diagnostic, linter, lintGutter } from '@codemirror/lint';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useId, useMemo } from 'react';
 import type { JsonSchema } from '../api.ts';
-import { checkTemplates } from '../template-lint.ts';
+import { checkTemplates, type TemplateVocabulary } from '../template-lint.ts';
 
 /**
  * The templates as JSON, with syntax highlighting and checks as the admin types. Problems are
@@ -16,18 +16,19 @@ export function TemplatesEditor(props: {
   value: string;
   onChange: (value: string) => void;
   itemSchema: JsonSchema | undefined;
+  vocabulary: TemplateVocabulary;
   serverIssues: string[];
 }) {
   const labelId = useId();
   const problemsId = useId();
-  const { itemSchema } = props;
+  const { itemSchema, vocabulary } = props;
   const extensions = useMemo(
     () => [
       json(),
       lintGutter(),
       linter(
         (view): Diagnostic[] =>
-          checkTemplates(view.state.doc.toString(), itemSchema).problems.map((problem) => ({
+          checkTemplates(view.state.doc.toString(), itemSchema, vocabulary).problems.map((problem) => ({
             from: problem.from,
             to: Math.max(problem.to, problem.from),
             severity: 'error',
@@ -38,9 +39,9 @@ export function TemplatesEditor(props: {
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-labelledby': labelId, 'aria-describedby': problemsId }),
     ],
-    [itemSchema, labelId, problemsId],
+    [itemSchema, vocabulary, labelId, problemsId],
   );
-  const problems = checkTemplates(props.value, itemSchema).problems;
+  const problems = checkTemplates(props.value, itemSchema, vocabulary).problems;
   return (
     <div className="field">
       <span className="label" id={labelId}>
