@@ -51,6 +51,37 @@ describeInChromium('admin console', () => {
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(text);
   }
+  const nav = () => page.getByRole('navigation', { name: 'Console' });
+  const leaveGuard = () => page.getByRole('dialog', { name: 'Leave without saving?' });
+  /** Unsaved edits hold a console link, the back button and closing the tab; staying keeps them. */
+  async function expectLeavingIsGuarded(path: RegExp, stillThere: () => Promise<void>) {
+    await nav().getByRole('link', { name: 'Messages' }).click();
+    await visible(leaveGuard());
+    await leaveGuard().getByRole('button', { name: 'Cancel' }).click();
+    await leaveGuard().waitFor({ state: 'hidden' });
+    await stillThere();
+
+    await page.goBack();
+    await visible(leaveGuard());
+    await leaveGuard().getByRole('button', { name: 'Cancel' }).click();
+    expect(new URL(page.url()).pathname).toMatch(path);
+    await stillThere();
+
+    // Leaving the console (another address, a reload, closing the tab) gets the browser's own
+    // question; staying keeps the page. (Headless Chromium asks on navigation, not on close.)
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.dismiss();
+      }),
+    );
+    const before = page.url();
+    await expect(page.goto(`${base}/sign-in`)).rejects.toThrow(/ERR_ABORTED/);
+    expect(await asked).toBe('beforeunload');
+    expect(page.url()).toBe(before);
+    await stillThere();
+  }
+
   // The setup page's README has its own "<provider>" heading: wait for the saved connector's page.
   const savedConnectorPage = () => page.waitForURL(/\/console\/connectors\/con_[^/]+$/);
   async function templatesText(): Promise<string> {
@@ -140,13 +171,33 @@ describeInChromium('admin console', () => {
     await page.getByLabel('From (number or sender ID)', { exact: true }).fill('+15005550006');
     await page.getByLabel('Endpoint').fill(simulator.url);
 
+    await expectLeavingIsGuarded(/\/console\/connectors\/setup\/twilio-sms$/, async () => {
+      await visible(heading('Set up Twilio SMS'));
+      expect(await page.getByLabel('Account SID').inputValue()).toBe(accountSid);
+    });
+
     const edited = JSON.parse(await templatesText()) as Array<{ usageType: string; content: string }>;
-    expect(edited.map((template) => template.usageType)).toEqual(['Register', 'SignIn', 'ForgotPassword', 'Generic']);
+    expect(edited.map((template) => template.usageType)).toEqual(
+      expect.arrayContaining(['Register', 'SignIn', 'ForgotPassword', 'Generic']),
+    );
     for (const template of edited) {
       if (template.usageType === 'Generic') template.content = 'Passline console test: your code is {{code}}.';
     }
+    // A variable Passline does not fill in is flagged as it is typed, and blocks saving.
+    const withUnknown = edited.map((template) =>
+      template.usageType === 'SignIn' ? { ...template, content: 'Hi {{name}}, your code is {{code}}.' } : template,
+    );
+    await setTemplates(JSON.stringify(withUnknown, null, 2));
+    const problems = page.getByTestId('template-problems');
+    await eventually(() => textOf(problems)).toMatch(/Line \d+: \{\{name\}\} is not a variable Passline fills in/);
+    await visible(page.locator('.cm-lint-marker-error').first());
+    await eventually(() => page.getByRole('button', { name: 'Save and done' }).isDisabled()).toBe(true);
+    await shot('template-unknown-variable');
+
     await setTemplates(JSON.stringify(edited, null, 2));
     await visible(page.getByText('Templates look good'));
+    await eventually(() => page.getByRole('button', { name: 'Save and done' }).isDisabled()).toBe(false);
+    await visible(page.getByText('using the values above (not yet saved)'));
 
     // The number is checked as it is typed.
     const number = page.getByLabel('Phone number');
@@ -169,6 +220,10 @@ describeInChromium('admin console', () => {
     const [twilio] = await smsConnectors();
     expect(twilio).toMatchObject({ factoryId: 'twilio-sms', active: true });
     await eventually(() => textOf(page.getByTestId('connector-id'))).toBe(twilio?.id as string);
+    // A saved connector's test uses its saved values where the form still shows them.
+    const testPanel = page.locator('.test-panel');
+    await eventually(() => textOf(testPanel)).toContain('including changes you have not saved');
+    expect(await textOf(testPanel)).not.toContain('not yet saved');
     await shot('connector-details');
   });
 
@@ -179,6 +234,13 @@ describeInChromium('admin console', () => {
     const alert = page.getByTestId('test-outcome').getByRole('alert');
     await eventually(() => textOf(alert)).toContain('The test SMS was not sent.');
     await eventually(() => textOf(alert)).toContain('Attempt to send to unsubscribed recipient');
+    // Twilio's error page is a link that cannot reach back into the console, and its request id is shown.
+    const docs = alert.getByRole('link', { name: 'https://www.twilio.com/docs/errors/21610' });
+    await visible(docs);
+    expect(await docs.getAttribute('href')).toBe('https://www.twilio.com/docs/errors/21610');
+    expect(await docs.getAttribute('rel')).toContain('noopener');
+    expect(await docs.getAttribute('target')).toBe('_blank');
+    expect(await textOf(alert.getByTestId('provider-request-id'))).toMatch(/^RQ[0-9a-f]{32}$/);
     await shot('test-provider-error');
   });
 
@@ -279,7 +341,9 @@ describeInChromium('admin console', () => {
     expect(JSON.stringify(stored.config.templates)).toContain('Passline console test');
   });
 
+  let twilioId = '';
   it('deletes with a confirmation that warns about the active connector', async () => {
+    twilioId = (await smsConnectors()).find((connector) => connector.factoryId === 'twilio-sms')?.id as string;
     await page.getByRole('button', { name: 'More' }).click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete Twilio SMS?' });
@@ -300,23 +364,64 @@ describeInChromium('admin console', () => {
 
   it('shows verification settings, messages, API keys, sign-in experience and the dev outbox', async () => {
     const nav = page.getByRole('navigation', { name: 'Console' });
+    expect(twilioId).toMatch(/^con_/);
 
     await nav.getByRole('link', { name: 'Verification settings' }).click();
     await heading('Verification settings').waitFor();
     await page.getByLabel('Code length').fill('12');
     await visible(page.getByText('Code length must be between 4 and 10 digits.'));
     await page.getByLabel('Code length').fill('8');
+    await expectLeavingIsGuarded(/\/console\/verification$/, async () => {
+      await visible(heading('Verification settings'));
+      expect(await page.getByLabel('Code length').inputValue()).toBe('8');
+    });
+
+    // Another admin changes a setting meanwhile: the save names only the code length, keeps their
+    // value, and the page shows what the server saved.
+    const other = await passline.request('PATCH', '/api/settings/verification', { body: { ipHourlyLimit: 77 } });
+    expect(other.status).toBe(200);
+    const patch = page.waitForRequest(
+      (request) => request.method() === 'PATCH' && request.url().endsWith('/api/settings/verification'),
+    );
     await page.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await patch).postDataJSON()).toEqual({ codeLength: 8 });
     await eventually(() => textOf(page.getByRole('status'))).toContain('Saved.');
-    expect((await passline.request('GET', '/api/settings/verification')).body.codeLength).toBe(8);
+    expect((await passline.request('GET', '/api/settings/verification')).body).toMatchObject({
+      codeLength: 8,
+      ipHourlyLimit: 77,
+    });
+    await eventually(() => page.getByLabel('Codes per IP address per hour').inputValue()).toBe('77');
     await shot('verification-settings');
+
+    // Leaving after a confirmation drops the edit: the back button goes where it was pressed for.
+    await page.getByLabel('Attempt limit').fill('3');
+    await page.goBack();
+    await leaveGuard().getByRole('button', { name: 'Leave without saving' }).click();
+    await heading('Connectors').waitFor();
+    expect((await passline.request('GET', '/api/settings/verification')).body.maxAttempts).not.toBe(3);
 
     await nav.getByRole('link', { name: 'Messages' }).click();
     await heading('Messages').waitFor();
-    await visible(page.getByRole('cell', { name: /Attempt to send to unsubscribed recipient/ }));
+    const refused = page.getByRole('cell', { name: /Attempt to send to unsubscribed recipient/ });
+    await visible(refused);
+    await eventually(() => textOf(refused)).toMatch(/\(code 21610\)\s*Request id RQ[0-9a-f]{32}/);
     await page.getByLabel('Status').selectOption('failed');
     await eventually(() => page.locator('tbody tr').count()).toBe(1);
     await shot('messages');
+
+    // Twilio was deleted; its messages and its place in the filter stay, named as in the table.
+    await page.getByLabel('Status').selectOption('');
+    const twilioLabel = new RegExp(`^Twilio SMS \\(${twilioId.slice(0, 12)}…, deleted\\)$`);
+    const connectorFilter = page.getByLabel('Connector');
+    const option = connectorFilter.locator('option').filter({ hasText: twilioLabel });
+    await eventually(() => option.count()).toBe(1);
+    await connectorFilter.selectOption(twilioId);
+    const connectorCells = page.locator('tbody tr td:nth-child(4)');
+    await eventually(() => connectorCells.count()).toBe(2);
+    for (const cell of await connectorCells.all()) expect(await textOf(cell)).toMatch(twilioLabel);
+    await connectorFilter.selectOption('');
+    await visible(page.getByRole('cell', { name: 'Twilio SMS (test of unsaved settings)' }));
+    await shot('messages-connectors');
 
     await nav.getByRole('link', { name: 'API keys' }).click();
     await heading('API keys').waitFor();
@@ -353,9 +458,17 @@ describeInChromium('admin console', () => {
       body: { to: phone, usage: 'SignIn' },
     });
     await page.reload();
-    await nav.getByRole('link', { name: 'Dev outbox' }).click();
+    await nav.getByRole('link', { name: 'Connectors' }).click();
+    await page.getByTestId('sms-row').getByRole('link', { name: 'Development SMS' }).click();
+    await heading('Development SMS').waitFor();
+    await page.getByLabel('Phone number').fill(phone);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = page.getByTestId('test-outcome');
+    await eventually(() => textOf(sent)).toContain('Test SMS sent to');
+    await shot('dev-sms-test-sent');
+    await sent.getByRole('link', { name: 'Dev outbox' }).click();
     await heading('Dev outbox').waitFor();
-    await eventually(() => page.locator('tbody tr').count()).toBe(1);
+    await eventually(() => page.locator('tbody tr').count()).toBe(2);
     await shot('dev-outbox');
   });
 
@@ -384,5 +497,41 @@ describeInChromium('admin console', () => {
     const guideOverflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(guideOverflow).toBeLessThanOrEqual(0);
     await shot('setup-guide-narrow');
+  });
+
+  it('starts the page near the top on a phone-sized screen, the navigation one row that scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/console/connectors', '/console/messages', '/console/verification']) {
+      await page.goto(`${base}${path}`);
+      await visible(page.locator('main h1'));
+      const mainTop = (await page.locator('main').boundingBox())?.y ?? Number.POSITIVE_INFINITY;
+      // The top bar and one row of navigation: about 90 px.
+      expect(mainTop, path).toBeLessThan(120);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'), path).toBe(0);
+      await shot(`phone${path.replaceAll('/', '-')}`, false);
+    }
+    // Every section stays reachable: the last link scrolls into view and works.
+    const last = nav().getByRole('link', { name: 'API keys' });
+    await last.scrollIntoViewIfNeeded();
+    await last.click();
+    await heading('API keys').waitFor();
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('has a favicon on the console and on the hosted pages', async () => {
+    for (const path of ['/console/connectors', '/sign-in']) {
+      await page.goto(`${base}${path}`);
+      // A string: this file is type-checked without the DOM library.
+      const icon = await page.evaluate<{ href: string; status: number; type: string | null }>(`(async () => {
+        const link = document.querySelector('link[rel="icon"]');
+        const response = await fetch(link ? link.href : '/missing', { credentials: 'omit' });
+        return { href: link ? link.href : '', status: response.status, type: response.headers.get('content-type') };
+      })()`);
+      expect(icon, path).toEqual({
+        href: `${base}/favicon.svg`,
+        status: 200,
+        type: expect.stringMatching(/^image\/svg\+xml/),
+      });
+    }
   });
 });
