@@ -484,7 +484,9 @@ describeInChromium('admin console', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('connectors-narrow');
 
-    // Keyboard only: Tab to "Set up", Enter opens the dialog, Escape closes it.
+    // Keyboard only: Tab to "Set up", Enter opens the dialog, Escape closes it. A new page first
+    // moves focus to its heading; wait for that, or it may take the focus back from the button.
+    await eventually(() => page.evaluate<string>('document.activeElement.tagName')).toBe('H1');
     await page.getByTestId('sms-row').getByRole('button', { name: 'Set up' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Set up an SMS connector' });

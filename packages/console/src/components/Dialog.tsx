@@ -13,18 +13,27 @@ export function Dialog(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // The browser reports a close a moment later, as an event. When the dialog closed because it was
+  // told to, that event must not close the next use of it (a confirmation asked right after another).
+  const closedByProps = useRef(false);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (props.open && !dialog.open) dialog.showModal();
-    if (!props.open && dialog.open) dialog.close();
+    if (!props.open && dialog.open) {
+      closedByProps.current = true;
+      dialog.close();
+    }
   }, [props.open]);
   return (
     <dialog
       ref={ref}
       aria-labelledby={titleId}
       className={props.wide ? 'dialog dialog-wide' : 'dialog'}
-      onClose={props.onClose}
+      onClose={() => {
+        if (closedByProps.current) closedByProps.current = false;
+        else props.onClose();
+      }}
       onCancel={(event) => {
         event.preventDefault();
         props.onClose();
