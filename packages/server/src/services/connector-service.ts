@@ -5,6 +5,7 @@ import {
   type ConnectorLogger,
   configJsonSchema,
   isConnectorError,
+  noticeUsageTypes,
   parseConnectorConfig,
   secretFields,
   secretMask,
@@ -255,7 +256,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         provider_message_id: null,
         error_kind: error.kind,
         error_code: error.providerCode ?? null,
-        error_message: (error.providerMessage ?? error.message).slice(0, 1000),
+        error_message: loggedErrorText(error),
         provider_request_id: error.providerRequestId ?? null,
         latency_ms: latencyMs,
         created_at: clock.now(),
@@ -290,6 +291,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         configSchema: configJsonSchema(factory),
         secretFields: secretFields(factory.configSchema),
         templateVariables: [...templateVariableNames],
+        noticeUsages: [...noticeUsageTypes],
       };
     },
 
@@ -396,4 +398,15 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       }
     },
   };
+}
+
+/**
+ * The message-log text of a failed delivery: the connector's whole explanation (what to do, and
+ * the provider's documentation link where it has one, such as Twilio's error pages), with the
+ * provider's own words added when the explanation does not quote them.
+ */
+function loggedErrorText(error: ConnectorError): string {
+  const said = error.providerMessage;
+  const text = said && !error.message.includes(said) ? `${error.message} Provider said: "${said}"` : error.message;
+  return text.slice(0, 1000);
 }
