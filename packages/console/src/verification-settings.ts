@@ -8,6 +8,8 @@ export type SettingName =
   | 'resendCooldownSeconds'
   | 'phoneHourlyLimit'
   | 'phoneDailyLimit'
+  | 'phoneHourlyCeiling'
+  | 'phoneDailyCeiling'
   | 'ipHourlyLimit';
 
 // The ranges mirror the server's schema, so mistakes show while typing; the server checks again.
@@ -47,16 +49,30 @@ export const settingFields: Array<{
   {
     name: 'phoneHourlyLimit',
     label: 'Codes per number per hour',
-    help: 'Send limit for one phone number.',
+    help: 'For one number from one client IP (from the number alone when the IP is unknown).',
     min: 1,
     max: 1000,
   },
   {
     name: 'phoneDailyLimit',
     label: 'Codes per number per day',
-    help: 'Must be at least the hourly limit.',
+    help: 'As above, per day. Must be at least the hourly limit.',
     min: 1,
     max: 10000,
+  },
+  {
+    name: 'phoneHourlyCeiling',
+    label: 'Codes per number per hour, all clients',
+    help: 'The most one number receives from everyone together; keep it above the per-client limit.',
+    min: 1,
+    max: 10000,
+  },
+  {
+    name: 'phoneDailyCeiling',
+    label: 'Codes per number per day, all clients',
+    help: 'As above, per day. Must be at least the hourly ceiling.',
+    min: 1,
+    max: 100000,
   },
   {
     name: 'ipHourlyLimit',
@@ -84,6 +100,13 @@ export function validate(values: Record<SettingName, string>): Partial<Record<Se
     Number(values.phoneHourlyLimit) > Number(values.phoneDailyLimit)
   ) {
     errors.phoneDailyLimit = 'The daily limit cannot be lower than the hourly limit.';
+  }
+  if (
+    !errors.phoneHourlyCeiling &&
+    !errors.phoneDailyCeiling &&
+    Number(values.phoneHourlyCeiling) > Number(values.phoneDailyCeiling)
+  ) {
+    errors.phoneDailyCeiling = 'The daily ceiling cannot be lower than the hourly ceiling.';
   }
   return errors;
 }

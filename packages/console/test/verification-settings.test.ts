@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, patchOf, type SettingName, type Settings } from '../src/verification-settings.ts';
+import { changedFields, patchOf, type SettingName, type Settings, validate } from '../src/verification-settings.ts';
 
 const saved: Settings = {
   codeLength: 6,
@@ -8,6 +8,8 @@ const saved: Settings = {
   resendCooldownSeconds: 60,
   phoneHourlyLimit: 5,
   phoneDailyLimit: 10,
+  phoneHourlyCeiling: 15,
+  phoneDailyCeiling: 30,
   ipHourlyLimit: 20,
 };
 const typed = (changes: Partial<Record<SettingName, string>>) =>
@@ -26,5 +28,15 @@ describe('verification settings form', () => {
   it('the same number written differently is not a change; an emptied field is', () => {
     expect(changedFields(saved, typed({ codeLength: '06', ipHourlyLimit: '20 ' }))).toEqual([]);
     expect(changedFields(saved, typed({ resendCooldownSeconds: '' }))).toEqual(['resendCooldownSeconds']);
+  });
+
+  it('checks the per-client caps and the ceilings against their daily counterparts', () => {
+    expect(validate(typed({}))).toEqual({});
+    expect(validate(typed({ phoneHourlyCeiling: '40' }))).toEqual({
+      phoneDailyCeiling: 'The daily ceiling cannot be lower than the hourly ceiling.',
+    });
+    expect(validate(typed({ phoneHourlyLimit: '11' }))).toEqual({
+      phoneDailyLimit: 'The daily limit cannot be lower than the hourly limit.',
+    });
   });
 });

@@ -20,6 +20,9 @@ const factorySchema = factorySummarySchema.extend({
   templateVariables: z
     .array(z.string())
     .describe('The variables a template text may use, as {{name}}: the code and its lifetime in minutes.'),
+  noticeUsages: z
+    .array(z.string())
+    .describe('Usages whose templates are notices (no code, no variables), such as PhoneChanged; optional.'),
   configTemplate: z.record(z.string(), z.unknown()).optional(),
 });
 
