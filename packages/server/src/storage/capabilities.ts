@@ -14,13 +14,9 @@ export interface Capabilities {
   engine: Engine;
   /** Column type for an auto-numbered key. */
   autoIncrementType: 'integer' | 'bigserial';
-  /** PostgreSQL takes row locks with FOR UPDATE; SQLite serialises writers instead. */
-  rowLocks: boolean;
 }
 
 export function capabilitiesOf<DB>(db: Kysely<DB>): Capabilities {
   const engine = engineOf(db);
-  return engine === 'postgres'
-    ? { engine, autoIncrementType: 'bigserial', rowLocks: true }
-    : { engine, autoIncrementType: 'integer', rowLocks: false };
+  return engine === 'postgres' ? { engine, autoIncrementType: 'bigserial' } : { engine, autoIncrementType: 'integer' };
 }
