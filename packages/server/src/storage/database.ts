@@ -101,7 +101,15 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     migrationLockTableName: 'passline_migrations_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) {
+      return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    }
+    // The migrator lists the tables of every schema in the database, asking has_schema_privilege
+    // of each; a schema that another client drops meanwhile (another application sharing the
+    // cluster, a parallel test run) fails that scan with invalid_schema_name. Nothing was changed,
+    // so the scan is simply repeated.
+    if ((error as { code?: string }).code !== '3F000' || attempt === 20) throw error;
+  }
 }
