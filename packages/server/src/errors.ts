@@ -1,189 +1,315 @@
 /**
- * Every error code Passline answers with, its HTTP status and what it means. `docs/errors.md`
- * documents each one; a test fails when a code here is missing there.
+ * Every error code Passline answers with: its HTTP status, the message an answer carries when the
+ * throw site has nothing more specific to say, and what it means. `docs/errors.md` documents each
+ * one; a test fails when a code here is missing there.
  */
 export const errorCatalog = {
   'request.invalid': {
     status: 400,
+    message: 'Invalid request.',
     description: 'The request body, query or path failed validation; `details.issues` lists each problem.',
   },
-  'request.malformed_json': { status: 400, description: 'The body is not valid JSON.' },
-  'request.too_large': { status: 413, description: 'The body is larger than the limit (64 KiB).' },
-  'request.unsupported_media_type': { status: 415, description: 'The body is not `application/json`.' },
-  'route.not_found': { status: 404, description: 'No route for this method and path.' },
-  'auth.missing_credentials': { status: 401, description: 'No `Authorization: Bearer <API key>` header.' },
-  'auth.invalid_credentials': { status: 401, description: 'The API key is unknown or revoked.' },
-  'auth.insufficient_scope': { status: 403, description: 'The API key does not have the scope this route needs.' },
+  'request.malformed_json': {
+    status: 400,
+    message: 'The body is not valid JSON.',
+    description: 'The body is not valid JSON.',
+  },
+  'request.too_large': {
+    status: 413,
+    message: 'The request body is larger than 64 KiB.',
+    description: 'The body is larger than the limit (64 KiB).',
+  },
+  'request.unsupported_media_type': {
+    status: 415,
+    message: 'Send the body as application/json.',
+    description: 'The body is not `application/json`.',
+  },
+  'route.not_found': {
+    status: 404,
+    message: 'No route for this method and path.',
+    description: 'No route for this method and path.',
+  },
+  'auth.missing_credentials': {
+    status: 401,
+    message: 'Send an API key as "Authorization: Bearer <key>".',
+    description: 'No `Authorization: Bearer <API key>` header.',
+  },
+  'auth.invalid_credentials': {
+    status: 401,
+    message: 'The API key is unknown or revoked.',
+    description: 'The API key is unknown or revoked.',
+  },
+  'auth.insufficient_scope': {
+    status: 403,
+    message: 'This route needs an API key with the admin scope.',
+    description: 'The API key does not have the scope this route needs.',
+  },
   'auth.session_invalid': {
     status: 401,
+    message: 'Your console session has ended. Sign in again.',
     description: 'The console session cookie is unknown, expired or signed out; sign in again.',
   },
   'auth.csrf_invalid': {
     status: 403,
+    message: 'This request needs the x-csrf-token header of your console session.',
     description: 'A console request that changes something lacks the `x-csrf-token` header of its session.',
   },
-  'admin.invalid_credentials': { status: 401, description: 'The username or password is wrong.' },
+  'admin.invalid_credentials': {
+    status: 401,
+    message: 'The username or password is wrong.',
+    description: 'The username or password is wrong.',
+  },
   'admin.too_many_attempts': {
     status: 429,
+    message: 'Too many attempts; try again later.',
     description:
       'Too many sign-in or setup attempts for this account or from this IP address; wait `Retry-After` seconds.',
   },
   'admin.setup_token_invalid': {
     status: 403,
+    message: 'This setup token is wrong or expired. Copy the one printed in the server log.',
     description:
       'The setup token is wrong, expired or already used (the server log of a start without admins shows it).',
   },
-  'admin.already_set_up': { status: 409, description: 'An admin already exists; sign in instead of setting up.' },
-  'admin.username_taken': { status: 409, description: 'An admin with this username already exists.' },
-  'phone.invalid': { status: 400, description: 'The phone number is not a valid international (E.164) number.' },
-  'verification.not_found': { status: 404, description: 'No verification with this id.' },
+  'admin.already_set_up': {
+    status: 409,
+    message: 'An admin already exists. Sign in instead.',
+    description: 'An admin already exists; sign in instead of setting up.',
+  },
+  'admin.username_taken': {
+    status: 409,
+    message: 'An admin with this username already exists.',
+    description: 'An admin with this username already exists.',
+  },
+  'phone.invalid': {
+    status: 400,
+    message: 'The phone number is not a valid international number, e.g. +12015550123.',
+    description: 'The phone number is not a valid international (E.164) number.',
+  },
+  'verification.not_found': {
+    status: 404,
+    message: 'No verification with this id.',
+    description: 'No verification with this id.',
+  },
   'verification.code_mismatch': {
     status: 400,
+    message: 'The code is wrong.',
     description: 'The code is wrong; `details.remainingAttempts` says how many tries are left.',
   },
-  'verification.expired': { status: 410, description: 'The code expired; send a new one.' },
+  'verification.expired': {
+    status: 410,
+    message: 'This code has expired; request a new one.',
+    description: 'The code expired; send a new one.',
+  },
   'verification.cancelled': {
     status: 410,
+    message: 'This code is no longer valid; a newer code was sent or delivery failed.',
     description: 'The code was replaced by a newer one for the same number and usage, or its delivery failed.',
   },
   'verification.too_many_attempts': {
     status: 429,
+    message: 'Too many wrong attempts; request a new code.',
     description: 'The attempt limit for this code was reached; send a new one.',
   },
-  'verification.already_used': { status: 409, description: 'The code was already used successfully.' },
+  'verification.already_used': {
+    status: 409,
+    message: 'This code was already used.',
+    description: 'The code was already used successfully.',
+  },
   'rate_limit.resend_cooldown': {
     status: 429,
+    message: 'A code was just sent to this number; wait before asking again.',
     description: 'A code was sent to this number moments ago; wait `Retry-After` seconds.',
   },
   'rate_limit.phone': {
     status: 429,
+    message: 'Too many codes requested; try again later.',
     description: 'Too many codes sent to this number in the window (hourly or daily cap).',
   },
-  'rate_limit.ip': { status: 429, description: 'Too many codes requested from this IP address in the window.' },
+  'rate_limit.ip': {
+    status: 429,
+    message: 'Too many codes requested; try again later.',
+    description: 'Too many codes requested from this IP address in the window.',
+  },
   'connector.none_active': {
     status: 503,
+    message: 'No SMS connector is active. Set one up in the console or with POST /api/connectors.',
     description: 'No SMS connector is active; set one up in the console or with `POST /api/connectors`.',
   },
-  'connector.not_found': { status: 404, description: 'No connector with this id.' },
-  'connector.factory_not_found': { status: 404, description: 'No connector factory with this id.' },
+  'connector.not_found': {
+    status: 404,
+    message: 'No connector with this id.',
+    description: 'No connector with this id.',
+  },
+  'connector.factory_not_found': {
+    status: 404,
+    message: 'No connector factory with this id.',
+    description: 'No connector factory with this id.',
+  },
   'connector.invalid_config': {
     status: 400,
+    message: 'The connector configuration is invalid.',
     description: 'The connector configuration is invalid; `details.issues` lists each field.',
   },
   'connector.template_invalid': {
     status: 500,
+    message:
+      'The SMS template for this message is missing or invalid. An administrator can see why in the message log.',
     description:
       'The active connector has no template for this usage, or its template uses a variable Passline does not fill; the provider was not called. An admin fixes the templates; `details.messageLogId` names the message-log entry.',
   },
   'connector.secret_unreadable': {
     status: 503,
+    message: "The connector's stored secrets cannot be decrypted.",
     description:
       "The connector's stored secrets cannot be decrypted: `details.keyId` names the encryption key that wrote them, which is not configured (set `PASSLINE_ENCRYPTION_KEY` to it or add it to `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`); without `keyId` the stored value is damaged.",
   },
   'delivery.invalid_recipient': {
     status: 400,
+    message: 'The SMS provider cannot deliver to this phone number.',
     description: 'The provider refused the number (not a mobile number, wrong format, unreachable country).',
   },
   'delivery.rate_limited': {
     status: 429,
+    message: 'The SMS provider is throttling messages to this number; try again later.',
     description: 'The provider throttled the message; `Retry-After` says how long to wait.',
   },
   'delivery.rejected': {
     status: 502,
+    message: 'The SMS provider refused the message. An administrator can see why in the message log.',
     description:
       'The provider refused the message (template, sign name, account or configuration problem); admins see the provider error in the message log.',
   },
   'delivery.provider_unavailable': {
     status: 502,
+    message: 'The SMS provider is unavailable; try again later.',
     description: 'The provider could not be reached or answered with a server error.',
   },
   'delivery.timeout': {
     status: 504,
+    message: 'The SMS provider did not answer in time; the message may still arrive.',
     description: 'The provider did not answer in time; the message may or may not have been sent.',
   },
   'auth.invalid_token': {
     status: 401,
+    message: 'The access token is invalid or expired; refresh it with POST /api/token.',
     description:
       'The access token (`Authorization: Bearer <access token>`) is invalid or expired; refresh it with `POST /api/token`.',
   },
-  'account.not_found': { status: 404, description: 'No account uses this (verified) phone number; register first.' },
+  'account.not_found': {
+    status: 404,
+    message: 'No account uses this number; register first.',
+    description: 'No account uses this (verified) phone number; register first.',
+  },
   'account.phone_taken': {
     status: 409,
+    message: 'This number already has an account; sign in instead.',
     description: 'The verified number already belongs to an account; sign in instead.',
   },
-  'account.phone_unavailable': { status: 409, description: 'This number cannot be linked to the account.' },
+  'account.phone_unavailable': {
+    status: 409,
+    message: 'This number cannot be linked to your account.',
+    description: 'This number cannot be linked to the account.',
+  },
   'account.reauthentication_required': {
     status: 403,
+    message:
+      'Changing the phone number needs a recent sign-in; re-authenticate with POST /api/account/reauthentication.',
     description:
       'Changing the phone number needs a code or the password within the last 5 minutes (a refresh does not count); re-authenticate with `POST /api/account/reauthentication`.',
   },
   'experience.registration_disabled': {
     status: 403,
+    message: 'Sign-up is turned off.',
     description: 'Sign-up is turned off in the sign-in experience settings.',
   },
   'experience.phone_sign_in_disabled': {
     status: 403,
+    message: 'Sign-in with an SMS code is turned off.',
     description: 'Sign-in by SMS code is turned off in the sign-in experience settings.',
   },
   'experience.password_disabled': {
     status: 403,
+    message: 'Passwords are turned off.',
     description: 'Passwords are turned off in the sign-in experience settings.',
   },
   'experience.verification_mismatch': {
     status: 400,
+    message: 'This verification was issued for another purpose or another account; request a new code.',
     description:
       'The verification was issued for another event (for example a Register code used to sign in) or another account.',
   },
   'experience.not_verified': {
     status: 400,
+    message: 'Verify the code first.',
     description:
       'The code of this verification has not been verified yet (`POST /api/experience/verification-code/verify`).',
   },
-  'experience.invalid_credentials': { status: 401, description: 'The phone number or the password is wrong.' },
+  'experience.invalid_credentials': {
+    status: 401,
+    message: 'The phone number or the password is wrong.',
+    description: 'The phone number or the password is wrong.',
+  },
   'rate_limit.password_attempts': {
     status: 429,
+    message: 'Too many password attempts; try again later, or sign in with a code.',
     description:
       'Too many password attempts for this phone number or from this IP address; wait `Retry-After` seconds.',
   },
   'token.invalid_grant': {
     status: 400,
+    message: 'The refresh token is invalid, expired or revoked; sign in again.',
     description:
       'The refresh token is unknown, expired, revoked or was already used (reuse revokes every token of that sign-in).',
   },
   'token.signing_key_unreadable': {
     status: 503,
+    message: 'The token signing key cannot be decrypted.',
     description:
       'The token signing key cannot be decrypted, so no token can be issued: `details.keyId` names the encryption key that wrote it, which is not configured (set `PASSLINE_ENCRYPTION_KEY` to it or add it to `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`).',
   },
-  'token.unsupported_grant_type': { status: 400, description: 'Only `grant_type: "refresh_token"` is supported.' },
+  'token.unsupported_grant_type': {
+    status: 400,
+    message: 'Only grant_type "refresh_token" is supported.',
+    description: 'Only `grant_type: "refresh_token"` is supported.',
+  },
   'settings.invalid': {
     status: 400,
+    message: 'The settings are inconsistent.',
     description: 'The settings are inconsistent (for example an hourly cap above the daily cap).',
   },
   'service.unavailable': {
     status: 503,
+    message: 'A service this request needs is not answering; try again shortly.',
     description: 'A dependency the request needs (Redis, when it holds the rate limits) is down or not answering.',
   },
   'internal.error': {
     status: 500,
+    message: 'Something went wrong on our side.',
     description: 'An unexpected error; the response carries a request id and the server logged it.',
   },
-} as const satisfies Record<string, { status: number; description: string }>;
+} as const satisfies Record<string, { status: number; message: string; description: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
 
+/**
+ * A catalogued error. Without a message it says its code's default (`errorCatalog[code].message`);
+ * throw sites pass one only when it tells more (the id, the wait, the field). `options.cause` keeps
+ * the error it wraps, for the server log; it never reaches the response.
+ */
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly status: number;
 
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string = errorCatalog[code].message,
     readonly details?: Record<string, unknown>,
     /** Seconds for a Retry-After header. */
     readonly retryAfterSeconds?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.status = errorCatalog[code].status;
   }
 }

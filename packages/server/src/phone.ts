@@ -12,7 +12,7 @@ export function normalisePhone(input: string): string {
   const trimmed = input.trim().replace(/^00/, '+');
   const parsed = trimmed.startsWith('+') ? parsePhoneNumberFromString(trimmed) : undefined;
   if (!parsed?.isValid()) {
-    throw new AppError('phone.invalid', 'The phone number is not a valid international number, e.g. +12015550123.');
+    throw new AppError('phone.invalid');
   }
   return parsed.number;
 }

@@ -110,7 +110,7 @@ export function createAccountService(deps: {
       const user = await load(endUser.id);
       if ('password' in input) {
         if (!(await deps.settings.get()).password) {
-          throw new AppError('experience.password_disabled', 'Passwords are turned off.');
+          throw new AppError('experience.password_disabled');
         }
         await deps.checkPassword({
           phone: user.phone,
@@ -175,7 +175,7 @@ export function createAccountService(deps: {
         const before = await findUserById(trx, endUser.id);
         if (!before) throw new AppError('auth.invalid_token', 'The account of this access token no longer exists.');
         if (!(await updateUserPhoneById(trx, endUser.id, phone, clock.now()))) {
-          throw new AppError('account.phone_unavailable', 'This number cannot be linked to your account.');
+          throw new AppError('account.phone_unavailable');
         }
         if (before.phone === phone) return undefined;
         await tokens.revokeOtherSessions(trx, endUser.id, endUser.sessionId);

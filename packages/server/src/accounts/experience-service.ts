@@ -35,11 +35,11 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
 
   function requireEnabled(settings: SignInExperience, what: 'signUp' | 'phoneSignIn' | 'password'): void {
     if (settings[what]) return;
-    if (what === 'signUp') throw new AppError('experience.registration_disabled', 'Sign-up is turned off.');
+    if (what === 'signUp') throw new AppError('experience.registration_disabled');
     if (what === 'phoneSignIn') {
-      throw new AppError('experience.phone_sign_in_disabled', 'Sign-in with an SMS code is turned off.');
+      throw new AppError('experience.phone_sign_in_disabled');
     }
-    throw new AppError('experience.password_disabled', 'Passwords are turned off.');
+    throw new AppError('experience.password_disabled');
   }
 
   /**
@@ -102,7 +102,7 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       const session = await db.transaction().execute(async (trx) => {
         await grants.consume(trx, input.verificationId);
         if (!(await insertUser(trx, user))) {
-          throw new AppError('account.phone_taken', 'This number already has an account; sign in instead.');
+          throw new AppError('account.phone_taken');
         }
         return tokens.createRefreshToken(trx, user.id);
       });
@@ -117,7 +117,7 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
         await grants.consume(trx, input.verificationId);
         let user = await findUserByPhone(trx, phone);
         if (!user) {
-          if (!settings.signUp) throw new AppError('account.not_found', 'No account uses this number; register first.');
+          if (!settings.signUp) throw new AppError('account.not_found');
           const created = newUser(phone, null);
           user = (await insertUser(trx, created)) ? created : await findUserByPhone(trx, phone);
           if (!user) throw new Error('user vanished while signing in');
@@ -152,7 +152,7 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       await db.transaction().execute(async (trx) => {
         await grants.consume(trx, input.verificationId);
         const user = await findUserByPhone(trx, phone);
-        if (!user) throw new AppError('account.not_found', 'No account uses this number; register first.');
+        if (!user) throw new AppError('account.not_found');
         await updateUserPasswordById(trx, user.id, passwordHash, clock.now());
         await tokens.revokeAllForUser(trx, user.id);
       });

@@ -55,7 +55,7 @@ export function createPasswordCheck(deps: { limiter: RateLimiter; limits?: Passw
     const user = await input.loadUser();
     const matches = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
     if (!user?.password_hash || !matches) {
-      throw new AppError('experience.invalid_credentials', 'The phone number or the password is wrong.');
+      throw new AppError('experience.invalid_credentials');
     }
     return user;
   };

@@ -104,6 +104,8 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
         'token.signing_key_unreadable',
         `The token signing key ${key.kid} cannot be decrypted: ${error.message}.`,
         error.keyId ? { keyId: error.keyId } : undefined,
+        undefined,
+        { cause: error },
       );
     }
   }
@@ -216,8 +218,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
     };
   }
 
-  const invalidGrant = () =>
-    new AppError('token.invalid_grant', 'The refresh token is invalid, expired or revoked; sign in again.');
+  const invalidGrant = () => new AppError('token.invalid_grant');
 
   return {
     createRefreshToken,
@@ -239,10 +240,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
         });
         return payload;
       } catch {
-        throw new AppError(
-          'auth.invalid_token',
-          'The access token is invalid or expired; refresh it with POST /api/token.',
-        );
+        throw new AppError('auth.invalid_token');
       }
     },
 

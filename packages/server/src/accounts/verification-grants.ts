@@ -17,7 +17,7 @@ export function createVerificationGrants(deps: {
   verifications: VerificationService;
   clock: Clock;
 }) {
-  const notFound = () => new AppError('verification.not_found', 'No verification with this id.');
+  const notFound = () => new AppError('verification.not_found');
 
   return {
     async record(verificationId: string, event: VerificationUsage, userId: string | null = null): Promise<void> {
@@ -56,17 +56,17 @@ export function createVerificationGrants(deps: {
       switch (verification.status) {
         case 'approved':
           if (verification.expiresAt <= deps.clock.now()) {
-            throw new AppError('verification.expired', 'This code has expired; request a new one.');
+            throw new AppError('verification.expired');
           }
           return verification.phone;
         case 'pending':
-          throw new AppError('experience.not_verified', 'Verify the code first.');
+          throw new AppError('experience.not_verified');
         case 'expired':
-          throw new AppError('verification.expired', 'This code has expired; request a new one.');
+          throw new AppError('verification.expired');
         case 'exhausted':
-          throw new AppError('verification.too_many_attempts', 'Too many wrong attempts; request a new code.');
+          throw new AppError('verification.too_many_attempts');
         case 'cancelled':
-          throw new AppError('verification.cancelled', 'This code is no longer valid; request a new one.');
+          throw new AppError('verification.cancelled');
       }
     },
 

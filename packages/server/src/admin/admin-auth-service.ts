@@ -216,16 +216,13 @@ export function createAdminAuthService(deps: {
       const row = await newAdminRow(username, password);
       await db.transaction().execute(async (trx) => {
         if (await anyAdminExists(trx)) {
-          throw new AppError('admin.already_set_up', 'An admin already exists. Sign in instead.');
+          throw new AppError('admin.already_set_up');
         }
         const valid = await deleteAllAdminSetupTokens(trx, clock.now());
         const wanted = sha256(input.setupToken.trim());
         // Thrown inside the transaction, so the tokens are not consumed by a wrong guess.
         if (!valid.some((hash) => timingSafeEqual(Buffer.from(hash), Buffer.from(wanted)))) {
-          throw new AppError(
-            'admin.setup_token_invalid',
-            'This setup token is wrong or expired. Copy the one printed in the server log.',
-          );
+          throw new AppError('admin.setup_token_invalid');
         }
         await insertAdmin(trx, row);
       });
@@ -251,7 +248,7 @@ export function createAdminAuthService(deps: {
       await limitAttempts('sign-in', username, input.ip);
       const admin = await findAdminByUsername(db, username);
       const matches = await verifyPassword(input.password, admin?.password_hash ?? (await decoyPasswordHash()));
-      if (!admin || !matches) throw new AppError('admin.invalid_credentials', 'The username or password is wrong.');
+      if (!admin || !matches) throw new AppError('admin.invalid_credentials');
       return startSession(admin.id, admin.username);
     },
 

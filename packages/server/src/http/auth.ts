@@ -41,16 +41,14 @@ export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'):
     if (!header) {
       throw new AppError(
         'auth.missing_credentials',
-        scope === 'admin'
-          ? 'Send an API key as "Authorization: Bearer <key>", or sign in to the console.'
-          : 'Send an API key as "Authorization: Bearer <key>".',
+        scope === 'admin' ? 'Send an API key as "Authorization: Bearer <key>", or sign in to the console.' : undefined,
       );
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = match?.[1] ? await apiKeys.authenticate(match[1]) : undefined;
-    if (!principal) throw new AppError('auth.invalid_credentials', 'The API key is unknown or revoked.');
+    if (!principal) throw new AppError('auth.invalid_credentials');
     if (scope === 'admin' && principal.scope !== 'admin') {
-      throw new AppError('auth.insufficient_scope', 'This route needs an API key with the admin scope.');
+      throw new AppError('auth.insufficient_scope');
     }
     request.principal = principal;
   };
@@ -67,11 +65,11 @@ export async function requireConsoleSession(
 ): Promise<AuthenticatedAdmin> {
   const token = request.cookies?.[sessionCookieName];
   const admin = token ? await adminAuth.authenticate(token) : undefined;
-  if (!admin) throw new AppError('auth.session_invalid', 'Your console session has ended. Sign in again.');
+  if (!admin) throw new AppError('auth.session_invalid');
   if (!safeMethods.has(request.method)) {
     const csrf = request.headers['x-csrf-token'];
     if (!adminAuth.csrfMatches(admin, typeof csrf === 'string' ? csrf : undefined)) {
-      throw new AppError('auth.csrf_invalid', 'This request needs the x-csrf-token header of your console session.');
+      throw new AppError('auth.csrf_invalid');
     }
   }
   request.admin = admin;

@@ -30,18 +30,18 @@ export function toAppError(error: unknown, routeSchema?: Partial<Record<string, 
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('request.too_large', 'The request body is larger than 64 KiB.');
+      return new AppError('request.too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('request.unsupported_media_type', 'Send the body as application/json.');
+      return new AppError('request.unsupported_media_type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('request.malformed_json', 'The body is not valid JSON.');
+      return new AppError('request.malformed_json');
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return new AppError('request.malformed_json', `The body is not valid JSON: ${error.message}`);
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return new AppError('request.invalid', fastifyError.message ?? 'Invalid request.');
+    return new AppError('request.invalid', fastifyError.message);
   }
   return undefined;
 }
@@ -51,7 +51,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: u
   if (!appError) {
     request.log.error({ err: error }, 'unexpected error');
     const body: ErrorBody = {
-      error: { code: 'internal.error', message: 'Something went wrong on our side.', requestId: String(request.id) },
+      error: { code: 'internal.error', message: errorCatalog['internal.error'].message, requestId: String(request.id) },
     };
     return reply.status(500).type('application/json').send(body);
   }

@@ -90,7 +90,9 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       return parseConnectorConfig(factory, raw) as Record<string, unknown>;
     } catch (error) {
       if (isConnectorError(error)) {
-        throw new AppError('connector.invalid_config', error.message, { issues: error.issues ?? [] });
+        throw new AppError('connector.invalid_config', error.message, { issues: error.issues ?? [] }, undefined, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -108,6 +110,8 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         'connector.secret_unreadable',
         `The secrets of connector ${row.id} cannot be decrypted: ${(error as Error).message}.`,
         error instanceof UnreadableSecretError && error.keyId ? { keyId: error.keyId } : undefined,
+        undefined,
+        { cause: error },
       );
     }
     return { ...visible, ...secrets };

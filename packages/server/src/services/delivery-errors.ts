@@ -19,16 +19,6 @@ const codeByKind = {
  */
 export const defaultRetryAfterSeconds = 60;
 
-const publicMessage: Record<(typeof codeByKind)[keyof typeof codeByKind], string> = {
-  'connector.template_invalid':
-    'The SMS template for this message is missing or invalid. An administrator can see why in the message log.',
-  'delivery.rejected': 'The SMS provider refused the message. An administrator can see why in the message log.',
-  'delivery.invalid_recipient': 'The SMS provider cannot deliver to this phone number.',
-  'delivery.rate_limited': 'The SMS provider is throttling messages to this number; try again later.',
-  'delivery.provider_unavailable': 'The SMS provider is unavailable; try again later.',
-  'delivery.timeout': 'The SMS provider did not answer in time; the message may still arrive.',
-};
-
 /**
  * The one mapping from a connector failure to an HTTP error. `audience: 'admin'` (test sends from
  * the console) carries the provider's own code, message and request id; applications and end users
@@ -52,7 +42,9 @@ export function deliveryErrorToAppError(
           issues: error.issues,
         }
       : extra;
-  const message = audience === 'admin' ? error.message : publicMessage[code];
+  // Applications and end users get the catalogue's message for the code. The connector error is
+  // not kept as the cause: its text can quote the provider, which may quote the number.
+  const message = audience === 'admin' ? error.message : undefined;
   const retryAfterSeconds =
     error.kind === 'rate_limited' ? (error.retryAfterSeconds ?? defaultRetryAfterSeconds) : error.retryAfterSeconds;
   return new AppError(code, message, details, retryAfterSeconds);

@@ -34,16 +34,15 @@ const retryAfterSeconds = 5;
  * SMS pumping), so a Redis that cannot answer (down, unreachable, too slow) refuses it: 503, not 500.
  */
 function redisUnavailable(cause: unknown): AppError {
-  const error = new AppError(
+  return new AppError(
     'service.unavailable',
     `Rate limits cannot be checked right now; try again in ${retryAfterSeconds} s.`,
     undefined,
     retryAfterSeconds,
+    // For the server log only. The message alone: ioredis attaches the command to some errors, and
+    // its arguments (the bucket keys) contain phone numbers.
+    { cause: new Error(cause instanceof Error ? cause.message : String(cause)) },
   );
-  // For the server log only. The message alone: ioredis attaches the command to some errors, and
-  // its arguments (the bucket keys) contain phone numbers.
-  error.cause = new Error(cause instanceof Error ? cause.message : String(cause));
-  return error;
 }
 
 /**

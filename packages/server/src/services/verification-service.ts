@@ -83,20 +83,17 @@ export function createVerificationService(deps: VerificationServiceDeps) {
 
   /** Why a verification can no longer take a guess, as the error the caller gets. */
   function notCheckable(row: VerificationRow, now: number): AppError {
-    if (row.status === 'approved') return new AppError('verification.already_used', 'This code was already used.');
+    if (row.status === 'approved') return new AppError('verification.already_used');
     if (row.status === 'cancelled') {
-      return new AppError(
-        'verification.cancelled',
-        'This code is no longer valid; a newer code was sent or delivery failed.',
-      );
+      return new AppError('verification.cancelled');
     }
     if (row.status === 'exhausted' || row.attempts >= row.max_attempts) {
-      return new AppError('verification.too_many_attempts', 'Too many wrong attempts; request a new code.');
+      return new AppError('verification.too_many_attempts');
     }
     if (row.status === 'expired' || row.expires_at <= now) {
-      return new AppError('verification.expired', 'This code has expired; request a new one.');
+      return new AppError('verification.expired');
     }
-    return new AppError('verification.already_used', 'This code was already used.');
+    return new AppError('verification.already_used');
   }
 
   /** Delivers, then cancels older pending codes; a failed delivery cancels this code instead. */
@@ -151,10 +148,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         deps.connectors.getActive('sms'),
       ]);
       if (!active) {
-        throw new AppError(
-          'connector.none_active',
-          'No SMS connector is active. Set one up in the console or with POST /api/connectors.',
-        );
+        throw new AppError('connector.none_active');
       }
       const decision = await deps.limiter.consume(sendLimitRules(phone, input.ip, settings));
       if (!decision.allowed) {
@@ -209,7 +203,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       const slot = await verificationQueries.reserveVerificationAttempt(db, id, now);
       if (!slot) {
         const row = await verificationQueries.findVerificationById(db, id);
-        if (!row) throw new AppError('verification.not_found', 'No verification with this id.');
+        if (!row) throw new AppError('verification.not_found');
         if (row.status === 'pending' && row.expires_at <= now) {
           await verificationQueries.settlePendingVerification(db, id, 'expired', now);
         }
@@ -219,7 +213,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
           return { id, status: 'approved' };
         }
-        throw new AppError('verification.already_used', 'This code was already used.');
+        throw new AppError('verification.already_used');
       }
       const remainingAttempts = slot.max_attempts - slot.attempts;
       if (remainingAttempts <= 0) await verificationQueries.settlePendingVerification(db, id, 'exhausted', now);
@@ -248,7 +242,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
 
     async get(id: string): Promise<VerificationView> {
       const row = await verificationQueries.findVerificationById(db, id);
-      if (!row) throw new AppError('verification.not_found', 'No verification with this id.');
+      if (!row) throw new AppError('verification.not_found');
       return view(row, clock.now());
     },
   };

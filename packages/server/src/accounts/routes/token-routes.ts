@@ -29,7 +29,7 @@ export function tokenRoutes(deps: { tokens: TokenService; publicUrl?: string }):
       },
       async (request, reply) => {
         if (request.body.grant_type !== 'refresh_token') {
-          throw new AppError('token.unsupported_grant_type', 'Only grant_type "refresh_token" is supported.');
+          throw new AppError('token.unsupported_grant_type');
         }
         const tokens = await deps.tokens.refresh(request.body.refresh_token, issuerOf(request, deps.publicUrl));
         return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(tokens);
