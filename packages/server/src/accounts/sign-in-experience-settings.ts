@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { cachedSetting } from '../services/cached-setting.ts';
 import type { Clock } from '../services/clock.ts';
 import { patchSchemaOf } from '../services/patch-schema.ts';
-import { findSettingByKey, upsertSetting } from '../storage/queries/settings.ts';
 import type { Database } from '../storage/schema.ts';
 
 export const signInExperienceSchema = z.strictObject({
@@ -25,31 +25,17 @@ export interface SignInExperienceSettings {
   update(patch: SignInExperiencePatch): Promise<SignInExperience>;
 }
 
-/** Stored in the shared settings table and cached per instance, like the verification settings. */
+/** One cached key of the shared settings table, like the verification settings (see cached-setting.ts). */
 export function createSignInExperienceSettings(deps: {
   db: Kysely<Database>;
   clock: Clock;
   cacheMs?: number;
 }): SignInExperienceSettings {
-  const cacheMs = deps.cacheMs ?? 2000;
-  let cached: { value: SignInExperience; until: number } | undefined;
-
-  async function read(): Promise<SignInExperience> {
-    const stored = await findSettingByKey(deps.db, settingKey);
-    const parsed = signInExperienceSchema.safeParse(stored ? JSON.parse(stored) : {});
-    return parsed.success ? parsed.data : signInExperienceSchema.parse({});
-  }
-
-  return {
-    async get() {
-      const now = deps.clock.now();
-      if (cached && cached.until > now) return cached.value;
-      const value = await read();
-      cached = { value, until: now + cacheMs };
-      return value;
-    },
-    async update(patch) {
-      const next = signInExperienceSchema.parse({ ...(await read()), ...patch });
+  return cachedSetting({
+    ...deps,
+    key: settingKey,
+    schema: signInExperienceSchema,
+    validate(next) {
       if (!next.phoneSignIn && !next.password) {
         // Nobody could sign in any more, including the users who already have accounts.
         throw new AppError(
@@ -60,10 +46,6 @@ export function createSignInExperienceSettings(deps: {
           },
         );
       }
-      const now = deps.clock.now();
-      await upsertSetting(deps.db, settingKey, JSON.stringify(next), now);
-      cached = { value: next, until: now + cacheMs };
-      return next;
     },
-  };
+  });
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { findSettingByKey, upsertSetting } from '../storage/queries/settings.ts';
 import type { Database } from '../storage/schema.ts';
+import { cachedSetting } from './cached-setting.ts';
 import type { Clock } from './clock.ts';
 import { patchSchemaOf } from './patch-schema.ts';
 
@@ -58,32 +58,13 @@ export interface SettingsService {
   updateVerificationSettings(patch: VerificationSettingsPatch): Promise<VerificationSettings>;
 }
 
-/**
- * Settings live in the database so every instance reads the same values. Each instance caches them
- * for `cacheMs` (a change made on another instance applies within that time; on this instance at
- * once), which keeps a settings read off the hot path of every send.
- */
+/** The verification settings: one cached key of the shared settings table (see cached-setting.ts). */
 export function createSettingsService(deps: { db: Kysely<Database>; clock: Clock; cacheMs?: number }): SettingsService {
-  const cacheMs = deps.cacheMs ?? 2000;
-  let cached: { value: VerificationSettings; until: number } | undefined;
-
-  async function read(): Promise<VerificationSettings> {
-    const stored = await findSettingByKey(deps.db, verificationKey);
-    // Stored values are merged over the defaults, so a setting added later gets its default.
-    const parsed = verificationSettingsSchema.safeParse(stored ? JSON.parse(stored) : {});
-    return parsed.success ? parsed.data : verificationSettingsSchema.parse({});
-  }
-
-  return {
-    async getVerificationSettings() {
-      const now = deps.clock.now();
-      if (cached && cached.until > now) return cached.value;
-      const value = await read();
-      cached = { value, until: now + cacheMs };
-      return value;
-    },
-    async updateVerificationSettings(patch) {
-      const next = verificationSettingsSchema.parse({ ...(await read()), ...patch });
+  const setting = cachedSetting({
+    ...deps,
+    key: verificationKey,
+    schema: verificationSettingsSchema,
+    validate(next) {
       for (const [hourly, daily] of [
         ['phoneHourlyLimit', 'phoneDailyLimit'],
         ['phoneHourlyCeiling', 'phoneDailyCeiling'],
@@ -94,10 +75,7 @@ export function createSettingsService(deps: { db: Kysely<Database>; clock: Clock
           });
         }
       }
-      const now = deps.clock.now();
-      await upsertSetting(deps.db, verificationKey, JSON.stringify(next), now);
-      cached = { value: next, until: now + cacheMs };
-      return next;
     },
-  };
+  });
+  return { getVerificationSettings: setting.get, updateVerificationSettings: setting.update };
 }
