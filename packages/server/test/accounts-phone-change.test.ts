@@ -212,7 +212,11 @@ describeEachEngine('accounts: changing the phone number', (database) => {
               line.includes('phone-change notice to the old number failed') && line.includes(registered.user.id),
           ),
       );
-      expect(JSON.parse(warning)).toMatchObject({ level: 40, errorKind: 'template_not_found' });
+      expect(JSON.parse(warning)).toMatchObject({
+        level: 40,
+        errorKind: 'template_not_found',
+        messageLogId: expect.stringMatching(/^msg_/),
+      });
       expect(warning).not.toContain(oldPhone.slice(1));
       expect((await client.account(registered.accessToken)).body.phone).toBe(newPhone);
     } finally {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { secretMask } from '@passline/connector-kit';
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryFailure } from '../src/services/delivery-errors.ts';
 import { maskRecipientIn } from '../src/services/recipient-masking.ts';
 import { devSmsConfig, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
@@ -542,9 +543,11 @@ describeEachEngine('connectors: templates, and what providers answer back', (dat
       .deliver(aliyun.factory, aliyun.config, { to: '+8613800138000', usage: 'PhoneChanged', payload: {} }, meta)
       .then(
         () => undefined,
-        (error: unknown) => error as { kind: string },
+        (error: unknown) => error,
       );
-    expect(refused?.kind).toBe('template_not_found');
+    expect(refused).toBeInstanceOf(DeliveryFailure);
+    expect((refused as DeliveryFailure).connectorError.kind).toBe('template_not_found');
+    expect((refused as DeliveryFailure).messageLogId).toMatch(/^msg_/);
     expect(simulator.messages()).toEqual([]);
     const log = await passline.request('GET', '/api/messages?status=failed&limit=1');
     expect(log.body.items[0]).toMatchObject({ usage: 'PhoneChanged', error: { kind: 'template_not_found' } });

@@ -1,6 +1,6 @@
-import { isConnectorError } from '@passline/connector-kit';
 import { maskPhone } from '../phone.ts';
 import type { ConnectorService } from '../services/connector-service.ts';
+import { DeliveryFailure } from '../services/delivery-errors.ts';
 
 /** The notice usage: its templates have no `{{code}}`, and it never falls back to Generic. */
 export const phoneChangedUsage = 'PhoneChanged';
@@ -36,12 +36,10 @@ export function createPhoneChangeNotice(deps: { connectors: ConnectorService; lo
     sendInBackground(oldPhone: string, userId: string): void {
       deliver(oldPhone).catch((error: unknown) => {
         // Connector errors can quote the provider, which may quote the number: log the kind only.
-        const cause = isConnectorError(error)
-          ? {
-              errorKind: error.kind,
-              messageLogId: (error as { messageLogId?: string }).messageLogId,
-            }
-          : { err: error };
+        const cause =
+          error instanceof DeliveryFailure
+            ? { errorKind: error.connectorError.kind, messageLogId: error.messageLogId }
+            : { err: error };
         deps.logger.warn({ userId, to: maskPhone(oldPhone), ...cause }, 'phone-change notice to the old number failed');
       });
     },

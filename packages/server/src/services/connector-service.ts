@@ -24,7 +24,7 @@ import { insertMessage } from '../storage/queries/messages.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 import type { ConnectorRegistry } from './connector-registry.ts';
-import { deliveryErrorToAppError } from './delivery-errors.ts';
+import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
 import { withRecipientMasked } from './recipient-masking.ts';
 
 export interface ConnectorView {
@@ -265,8 +265,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         latency_ms: latencyMs,
         created_at: clock.now(),
       });
-      (error as ConnectorError & { messageLogId?: string }).messageLogId = messageLogId;
-      throw error;
+      throw new DeliveryFailure(error, messageLogId);
     }
     const latencyMs = Math.round(performance.now() - started);
     await insertMessage(db, {
@@ -393,12 +392,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         );
         return { to: maskPhone(to), ...outcome };
       } catch (error) {
-        if (isConnectorError(error)) {
-          throw deliveryErrorToAppError(error, 'admin', {
-            messageLogId: (error as ConnectorError & { messageLogId?: string }).messageLogId,
-          });
-        }
-        throw error;
+        throw error instanceof DeliveryFailure ? deliveryFailureToAppError(error, 'admin') : error;
       }
     },
   };

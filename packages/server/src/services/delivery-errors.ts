@@ -20,20 +20,33 @@ const codeByKind = {
 export const defaultRetryAfterSeconds = 60;
 
 /**
- * The one mapping from a connector failure to an HTTP error. `audience: 'admin'` (test sends from
- * the console) carries the provider's own code, message and request id; applications and end users
- * get only the stable code and a message that leaks nothing about the provider account.
+ * A message the connector failed to deliver, thrown by `ConnectorService.deliver` once the failure
+ * is in the message log: the connector's error (the recipient masked) and the id of its log entry.
+ * Anything else `deliver` throws is Passline's own failure (the database), not the provider's.
  */
-export function deliveryErrorToAppError(
-  error: ConnectorError,
-  audience: 'admin' | 'public',
-  extra: Record<string, unknown> = {},
-): AppError {
+export class DeliveryFailure extends Error {
+  override readonly name = 'DeliveryFailure';
+  constructor(
+    readonly connectorError: ConnectorError,
+    readonly messageLogId: string,
+  ) {
+    super(connectorError.message);
+  }
+}
+
+/**
+ * The one mapping from a failed delivery to an HTTP error; `details.messageLogId` names its log
+ * entry. `audience: 'admin'` (test sends from the console) carries the provider's own code, message
+ * and request id; applications and end users get only the stable code and a message that leaks
+ * nothing about the provider account.
+ */
+export function deliveryFailureToAppError(failure: DeliveryFailure, audience: 'admin' | 'public'): AppError {
+  const error = failure.connectorError;
   const code = codeByKind[error.kind];
   const details =
     audience === 'admin'
       ? {
-          ...extra,
+          messageLogId: failure.messageLogId,
           kind: error.kind,
           providerCode: error.providerCode,
           providerMessage: error.providerMessage,
@@ -41,7 +54,7 @@ export function deliveryErrorToAppError(
           httpStatus: error.httpStatus,
           issues: error.issues,
         }
-      : extra;
+      : { messageLogId: failure.messageLogId };
   // Applications and end users get the catalogue's message for the code. The connector error is
   // not kept as the cause: its text can quote the provider, which may quote the number.
   const message = audience === 'admin' ? error.message : undefined;

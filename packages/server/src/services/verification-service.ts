@@ -1,4 +1,4 @@
-import { type ConnectorError, isConnectorError, requiredUsageTypes } from '@passline/connector-kit';
+import { requiredUsageTypes } from '@passline/connector-kit';
 import type { Kysely } from 'kysely';
 import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
@@ -9,7 +9,7 @@ import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { Database, VerificationStatus } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 import type { ConnectorService } from './connector-service.ts';
-import { deliveryErrorToAppError } from './delivery-errors.ts';
+import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { sendLimitRules } from './send-limits.ts';
 import type { SettingsService, VerificationSettings } from './settings-service.ts';
@@ -119,12 +119,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       );
     } catch (error) {
       await verificationQueries.settlePendingVerification(db, row.id, 'cancelled', clock.now());
-      if (isConnectorError(error)) {
-        throw deliveryErrorToAppError(error, 'public', {
-          messageLogId: (error as ConnectorError & { messageLogId?: string }).messageLogId,
-        });
-      }
-      throw error;
+      throw error instanceof DeliveryFailure ? deliveryFailureToAppError(error, 'public') : error;
     }
     if (olderPending) {
       await verificationQueries.cancelOtherPendingVerifications(db, row.phone, row.usage, row.id, clock.now());
