@@ -9,8 +9,7 @@ export function secret<T extends z.ZodType>(schema: T): T {
   return schema.meta({ writeOnly: true, 'x-secret': true }) as T;
 }
 
-/** What the API returns in place of a stored secret; sending it back in a PATCH keeps the value. */
-export const secretMask = '••••••••';
+export { secretMask } from './vocabulary.ts';
 
 /** Names of the top-level secret fields of an object config schema. */
 export function secretFields(schema: z.ZodType): string[] {

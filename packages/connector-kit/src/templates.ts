@@ -1,26 +1,23 @@
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
+import { type UsageType, usageTypeSchema } from './usage-types.ts';
 import {
   fallbackUsageType,
   isNoticeUsage,
   requiredUsageTypes,
-  type UsageType,
-  usageTypeSchema,
-} from './usage-types.ts';
+  templateTextProblems,
+  templateVariableNames,
+  templateVariablePattern,
+} from './vocabulary.ts';
 
-const variablePattern = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
-
-/**
- * The variables Passline fills in a code message: `code`, and `expiresInMinutes`, the code's
- * lifetime. A template naming anything else would fail every send, so the config is refused instead.
- */
-export const templateVariableNames = ['code', 'expiresInMinutes'] as const;
-export type TemplateVariableName = (typeof templateVariableNames)[number];
-
-/** Variables that appear in a template text, e.g. `["code"]`. */
-export function templateVariables(text: string): string[] {
-  return [...text.matchAll(variablePattern)].map((match) => match[1] as string);
-}
+export {
+  type TemplateTextProblem,
+  type TemplateTextRules,
+  type TemplateVariableName,
+  templateTextProblems,
+  templateVariableNames,
+  templateVariables,
+} from './vocabulary.ts';
 
 /**
  * Replaces `{{name}}` with `payload.name`. A variable the payload does not provide is a template
@@ -28,7 +25,7 @@ export function templateVariables(text: string): string[] {
  * never mistaken for the provider refusing the message.
  */
 export function renderTemplate(text: string, payload: Readonly<Record<string, string>>): string {
-  return text.replace(variablePattern, (_whole, name: string) => {
+  return text.replace(templateVariablePattern, (_whole, name: string) => {
     const value = payload[name];
     if (value === undefined) {
       throw new ConnectorError(
@@ -156,21 +153,27 @@ function checkText(
     options.textField ?? (options.textOf ? fieldHolding(template, options.textOf(template as never)) : undefined);
   const text = options.textField ? template[options.textField] : options.textOf?.(template as never);
   if (typeof text !== 'string') return;
-  const used = templateVariables(text);
-  const notice = isNoticeUsage(usage);
-  for (const name of new Set(used)) {
-    if (notice || !(templateVariableNames as readonly string[]).includes(name)) {
-      context.addIssue({
-        code: 'custom',
-        path: field === undefined ? [index] : [index, field],
-        message: notice
-          ? `the "${usage}" template is a notice sent without a code and takes no variables; remove {{${name}}}`
-          : `the "${usage}" template uses {{${name}}}, which Passline does not fill; a template can use ${variableList}`,
-      });
+  for (const problem of templateTextProblems(usage, text)) {
+    const at = field === undefined ? [index] : [index, field];
+    switch (problem.kind) {
+      case 'notice_variable':
+        context.addIssue({
+          code: 'custom',
+          path: at,
+          message: `the "${usage}" template is a notice sent without a code and takes no variables; remove {{${problem.name}}}`,
+        });
+        break;
+      case 'unknown_variable':
+        context.addIssue({
+          code: 'custom',
+          path: at,
+          message: `the "${usage}" template uses {{${problem.name}}}, which Passline does not fill; a template can use ${variableList}`,
+        });
+        break;
+      case 'missing_code':
+        context.addIssue({ code: 'custom', path: [index], message: `the "${usage}" template must contain {{code}}` });
+        break;
     }
-  }
-  if (!notice && !used.includes('code')) {
-    context.addIssue({ code: 'custom', path: [index], message: `the "${usage}" template must contain {{code}}` });
   }
 }
 

@@ -1,7 +1,13 @@
+import type { ErrorCode } from '@passline/contracts';
+
+export type { ErrorCode };
+
 /**
  * Every error code Passline answers with: its HTTP status, the message an answer carries when the
  * throw site has nothing more specific to say, and what it means. `docs/errors.md` documents each
- * one; a test fails when a code here is missing there.
+ * one; a test fails when a code here is missing there. The codes themselves are listed in
+ * @passline/contracts (`errorCodes`), which the browser code shares: the type below makes this
+ * catalogue name exactly those, so a new code goes into both.
  */
 export const errorCatalog = {
   'request.invalid': {
@@ -288,9 +294,7 @@ export const errorCatalog = {
     message: 'Something went wrong on our side.',
     description: 'An unexpected error; the response carries a request id and the server logged it.',
   },
-} as const satisfies Record<string, { status: number; message: string; description: string }>;
-
-export type ErrorCode = keyof typeof errorCatalog;
+} as const satisfies Record<ErrorCode, { status: number; message: string; description: string }>;
 
 /**
  * A catalogued error. Without a message it says its code's default (`errorCatalog[code].message`);

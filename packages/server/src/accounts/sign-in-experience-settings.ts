@@ -1,20 +1,14 @@
+import { type SignInExperience, signInExperienceSchema } from '@passline/contracts';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { cachedSetting } from '../services/cached-setting.ts';
 import type { Clock } from '../services/clock.ts';
 import { patchSchemaOf } from '../services/patch-schema.ts';
 import type { Database } from '../storage/schema.ts';
 
-export const signInExperienceSchema = z.strictObject({
-  phoneSignIn: z.boolean().default(true).describe('End users may sign in with an SMS code.'),
-  signUp: z
-    .boolean()
-    .default(true)
-    .describe('End users may create accounts (by registering, or by signing in with an unknown verified number).'),
-  password: z.boolean().default(true).describe('End users may set a password and sign in with it.'),
-});
-export type SignInExperience = z.infer<typeof signInExperienceSchema>;
+// The schema is shared with the console (@passline/contracts).
+export { type SignInExperience, signInExperienceSchema };
 export const signInExperiencePatchSchema = patchSchemaOf(signInExperienceSchema);
 export type SignInExperiencePatch = z.infer<typeof signInExperiencePatchSchema>;
 

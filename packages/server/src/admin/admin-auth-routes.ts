@@ -1,17 +1,10 @@
+import { consoleSessionSchema, noContentSchema, setupStatusSchema } from '@passline/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireConsoleSession, sessionCookieName } from '../http/auth.ts';
 import { errorResponseSchema } from '../http/schemas.ts';
 import type { AdminAuthService, NewSession } from './admin-auth-service.ts';
-
-const sessionSchema = z
-  .object({
-    username: z.string(),
-    csrfToken: z.string().describe('Send it back as the x-csrf-token header on POST, PATCH and DELETE.'),
-    expiresAt: z.string().describe('The latest the session can last; it also ends after 12 hours unused.'),
-  })
-  .describe('ConsoleSession');
 
 const credentials = {
   // Lengths are checked by the service, so the CLI and the console give the same messages.
@@ -44,7 +37,7 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
           tags,
           summary: 'Whether the first admin still has to be created',
           security: [],
-          response: { 200: z.object({ setupRequired: z.boolean() }) },
+          response: { 200: setupStatusSchema },
         },
       },
       async () => ({ setupRequired: await deps.adminAuth.setupRequired() }),
@@ -59,7 +52,7 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
           security: [],
           body: z.strictObject({ setupToken: z.string().min(1).max(200), ...credentials }),
           response: {
-            201: sessionSchema,
+            201: consoleSessionSchema,
             400: errorResponseSchema,
             403: errorResponseSchema,
             409: errorResponseSchema,
@@ -83,7 +76,7 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
           security: [],
           body: z.strictObject(credentials),
           response: {
-            200: sessionSchema,
+            200: consoleSessionSchema,
             400: errorResponseSchema,
             401: errorResponseSchema,
             429: errorResponseSchema,
@@ -104,7 +97,7 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
           tags,
           summary: 'The current console session and its CSRF token',
           security: [],
-          response: { 200: sessionSchema, 401: errorResponseSchema },
+          response: { 200: consoleSessionSchema, 401: errorResponseSchema },
         },
       },
       async (request) => deps.adminAuth.view(await requireConsoleSession(deps.adminAuth, request)),
@@ -117,7 +110,7 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
           tags,
           summary: 'End the console session (needs x-csrf-token)',
           security: [],
-          response: { 204: z.null(), 401: errorResponseSchema, 403: errorResponseSchema },
+          response: { 204: noContentSchema, 401: errorResponseSchema, 403: errorResponseSchema },
         },
       },
       async (request, reply) => {

@@ -1,18 +1,8 @@
+import { errorBodySchema } from '@passline/contracts';
 import { z } from 'zod';
-import { errorCatalog } from '../errors.ts';
 
-const errorCodes = Object.keys(errorCatalog) as [keyof typeof errorCatalog, ...Array<keyof typeof errorCatalog>];
-
-export const errorResponseSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(errorCodes),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-      requestId: z.string().optional(),
-    }),
-  })
-  .describe('Error');
+/** The body of every error response; the browser code checks error answers against the same schema. */
+export const errorResponseSchema = errorBodySchema;
 
 /** Error responses every authenticated route can give, for the OpenAPI document. */
 export const authErrors = { 401: errorResponseSchema, 403: errorResponseSchema } as const;

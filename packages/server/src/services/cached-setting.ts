@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { findSettingByKey, upsertSetting } from '../storage/queries/settings.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
@@ -19,7 +19,8 @@ export interface CachedSetting<T> {
  * and a stored value the schema no longer accepts reads as the defaults instead of failing every
  * request. `validate` checks what the schema cannot express (relations between fields) and throws.
  */
-export function cachedSetting<Schema extends z.ZodType<object>>(options: {
+// Any zod schema, classic or mini: the settings schemas are shared with the browser (@passline/contracts).
+export function cachedSetting<Schema extends z.core.$ZodType<object>>(options: {
   db: Kysely<Database>;
   clock: Clock;
   key: string;
@@ -34,8 +35,8 @@ export function cachedSetting<Schema extends z.ZodType<object>>(options: {
 
   async function read(): Promise<Value> {
     const stored = await findSettingByKey(db, key);
-    const parsed = schema.safeParse(stored ? JSON.parse(stored) : {});
-    return parsed.success ? parsed.data : schema.parse({});
+    const parsed = z.safeParse(schema, stored ? JSON.parse(stored) : {});
+    return parsed.success ? parsed.data : z.parse(schema, {});
   }
 
   return {
@@ -47,7 +48,7 @@ export function cachedSetting<Schema extends z.ZodType<object>>(options: {
       return value;
     },
     async update(patch) {
-      const next = schema.parse({ ...(await read()), ...patch });
+      const next = z.parse(schema, { ...(await read()), ...patch });
       options.validate?.(next);
       const now = clock.now();
       await upsertSetting(db, key, JSON.stringify(next), now);

@@ -1,3 +1,4 @@
+import { accountSchema, phoneChangedSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
@@ -12,16 +13,6 @@ import {
   verificationIdSchema,
 } from './schemas.ts';
 import { type EndUser, issuerOf, requireUser } from './user-auth.ts';
-
-const accountSchema = z
-  .object({
-    id: z.string(),
-    phone: z.string(),
-    hasPassword: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .describe('Account');
 
 /** The signed-in end user's own account (Bearer access token). */
 export function accountRoutes(deps: {
@@ -88,7 +79,7 @@ export function accountRoutes(deps: {
           description: `${reauthentication} A number that belongs to another account is refused with \`account.phone_unavailable\`. Every other session of the account is signed out (its refresh tokens are revoked), and the old number gets an SMS notice (PhoneChanged template).`,
           body: z.strictObject({ verificationId: verificationIdSchema }),
           response: {
-            200: z.object({ phone: z.string() }),
+            200: phoneChangedSchema,
             400: errorResponseSchema,
             401: errorResponseSchema,
             403: errorResponseSchema,

@@ -1,3 +1,4 @@
+import { noContentSchema, verifiedCodeSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
@@ -53,7 +54,7 @@ export function experienceRoutes(deps: { experience: ExperienceService; publicUr
           tags,
           summary: 'Check the code of a verification',
           body: z.strictObject({ verificationId: verificationIdSchema, code: codeSchema }),
-          response: { 200: z.object({ verificationId: z.string(), verified: z.literal(true) }), ...errors },
+          response: { 200: verifiedCodeSchema, ...errors },
         },
       },
       async (request) => deps.experience.verifyCode(request.body),
@@ -125,7 +126,7 @@ export function experienceRoutes(deps: { experience: ExperienceService; publicUr
           summary: 'Set a new password with a verified ForgotPassword code',
           description: 'Signs out every session of the account (its refresh tokens are revoked). Returns no tokens.',
           body: z.strictObject({ verificationId: verificationIdSchema, password: newPasswordSchema }),
-          response: { 204: z.null(), ...errors },
+          response: { 204: noContentSchema, ...errors },
         },
       },
       async (request, reply) => {

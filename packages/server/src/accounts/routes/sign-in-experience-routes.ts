@@ -1,12 +1,9 @@
+import { signInExperienceSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireScope } from '../../http/auth.ts';
 import { authErrors, errorResponseSchema } from '../../http/schemas.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
-import {
-  type SignInExperienceSettings,
-  signInExperiencePatchSchema,
-  signInExperienceSchema,
-} from '../sign-in-experience-settings.ts';
+import { type SignInExperienceSettings, signInExperiencePatchSchema } from '../sign-in-experience-settings.ts';
 
 /** Which end-user flows are on: the admin API behind the console's sign-in experience page. */
 export function signInExperienceRoutes(deps: {

@@ -1,3 +1,4 @@
+import { noContentSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
@@ -45,7 +46,7 @@ export function tokenRoutes(deps: { tokens: TokenService; publicUrl?: string }):
           summary: 'Sign out: revoke a refresh token and every token rotated from the same sign-in',
           description: 'Answers 204 for unknown tokens too (RFC 7009).',
           body: z.strictObject({ token: z.string().min(1).max(200) }),
-          response: { 204: z.null(), 400: errorResponseSchema },
+          response: { 204: noContentSchema, 400: errorResponseSchema },
         },
       },
       async (request, reply) => {

@@ -1,41 +1,25 @@
+import {
+  apiKeyScopes,
+  apiKeysSchema,
+  createdApiKeySchema,
+  devOutboxSchema,
+  loggedConnectorsSchema,
+  messagePageSchema,
+  noContentSchema,
+  verificationSettingsSchema,
+} from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { normalisePhone } from '../../phone.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
-import {
-  type SettingsService,
-  verificationSettingsPatchSchema,
-  verificationSettingsSchema,
-} from '../../services/settings-service.ts';
+import { type SettingsService, verificationSettingsPatchSchema } from '../../services/settings-service.ts';
 import { listDevOutbox, listDevOutboxByPhone } from '../../storage/queries/dev-outbox.ts';
 import { listLoggedConnectors, listMessages } from '../../storage/queries/messages.ts';
 import type { Database } from '../../storage/schema.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
-
-const messageSchema = z.object({
-  id: z.string(),
-  createdAt: z.string(),
-  to: z.string().describe('Masked number.'),
-  usage: z.string(),
-  connectorId: z.string().nullable(),
-  factoryId: z.string(),
-  verificationId: z.string().nullable(),
-  status: z.enum(['sent', 'failed']),
-  test: z.boolean(),
-  providerMessageId: z.string().nullable(),
-  error: z
-    .object({
-      kind: z.string(),
-      providerCode: z.string().nullable(),
-      message: z.string().nullable(),
-      providerRequestId: z.string().nullable(),
-    })
-    .nullable(),
-  latencyMs: z.number(),
-});
 
 /** Settings, the message log, the dev outbox and API keys: everything else an admin manages. */
 export function adminRoutes(deps: {
@@ -89,7 +73,7 @@ export function adminRoutes(deps: {
             cursor: z.string().max(200).optional().describe('nextCursor from the previous page.'),
           }),
           response: {
-            200: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }),
+            200: messagePageSchema,
             400: errorResponseSchema,
             ...authErrors,
           },
@@ -137,13 +121,7 @@ export function adminRoutes(deps: {
           summary: 'The connectors that have messages in the log, deleted ones too, newest first',
           description: 'For filtering the log by connector: the log outlives the connectors it names.',
           response: {
-            200: z.array(
-              z.object({
-                connectorId: z.string(),
-                factoryId: z.string(),
-                lastMessageAt: z.string(),
-              }),
-            ),
+            200: loggedConnectorsSchema,
             ...authErrors,
           },
         },
@@ -168,9 +146,7 @@ export function adminRoutes(deps: {
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
           response: {
-            200: z.array(
-              z.object({ id: z.number(), to: z.string(), usage: z.string(), text: z.string(), createdAt: z.string() }),
-            ),
+            200: devOutboxSchema,
             400: errorResponseSchema,
             ...authErrors,
           },
@@ -191,16 +167,6 @@ export function adminRoutes(deps: {
       },
     );
 
-    const apiKeySchema = z.object({
-      id: z.string(),
-      name: z.string(),
-      scope: z.enum(['admin', 'verify']),
-      prefix: z.string(),
-      createdAt: z.string(),
-      lastUsedAt: z.string().nullable(),
-      revokedAt: z.string().nullable(),
-    });
-
     app.get(
       '/api/api-keys',
       {
@@ -208,7 +174,7 @@ export function adminRoutes(deps: {
         schema: {
           tags,
           summary: 'List API keys (never the keys themselves)',
-          response: { 200: z.array(apiKeySchema), ...authErrors },
+          response: { 200: apiKeysSchema, ...authErrors },
         },
       },
       async () => deps.apiKeys.list(),
@@ -221,8 +187,8 @@ export function adminRoutes(deps: {
         schema: {
           tags,
           summary: 'Create an API key; the key is in this response only',
-          body: z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'verify']) }),
-          response: { 201: z.object({ key: z.string(), apiKey: apiKeySchema }), ...authErrors },
+          body: z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(apiKeyScopes) }),
+          response: { 201: createdApiKeySchema, ...authErrors },
         },
       },
       async (request, reply) => reply.status(201).send(await deps.apiKeys.create(request.body)),
@@ -236,7 +202,7 @@ export function adminRoutes(deps: {
           tags,
           summary: 'Revoke an API key',
           params: idParamsSchema,
-          response: { 204: z.null(), 400: errorResponseSchema, ...authErrors },
+          response: { 204: noContentSchema, 400: errorResponseSchema, ...authErrors },
         },
       },
       async (request, reply) => {

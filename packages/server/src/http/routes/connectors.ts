@@ -1,44 +1,17 @@
+import {
+  connectorSchema,
+  connectorsSchema,
+  factorySchema,
+  factorySummariesSchema,
+  noContentSchema,
+  testSendResultSchema,
+} from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ConnectorService } from '../../services/connector-service.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
-
-const factorySummarySchema = z.object({
-  id: z.string(),
-  type: z.enum(['sms', 'email']),
-  name: z.string(),
-  description: z.string(),
-  logo: z.string(),
-});
-
-const factorySchema = factorySummarySchema.extend({
-  readme: z.string(),
-  configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the config; secret fields have writeOnly.'),
-  secretFields: z.array(z.string()),
-  templateVariables: z
-    .array(z.string())
-    .describe('The variables a template text may use, as {{name}}: the code and its lifetime in minutes.'),
-  noticeUsages: z
-    .array(z.string())
-    .describe('Usages whose templates are notices (no code, no variables), such as PhoneChanged; optional.'),
-  configTemplate: z.record(z.string(), z.unknown()).optional(),
-});
-
-const connectorSchema = z
-  .object({
-    id: z.string(),
-    factoryId: z.string(),
-    type: z.enum(['sms', 'email']),
-    name: z.string(),
-    logo: z.string(),
-    active: z.boolean(),
-    config: z.record(z.string(), z.unknown()).describe('Secret fields are masked.'),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .describe('Connector');
 
 const configSchema = z.record(z.string(), z.unknown());
 
@@ -55,7 +28,7 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
         schema: {
           tags,
           summary: 'List connector types',
-          response: { 200: z.array(factorySummarySchema), ...authErrors },
+          response: { 200: factorySummariesSchema, ...authErrors },
         },
       },
       async () =>
@@ -93,12 +66,7 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
             connectorId: z.string().optional(),
           }),
           response: {
-            200: z.object({
-              to: z.string(),
-              messageId: z.string().nullable(),
-              messageLogId: z.string(),
-              latencyMs: z.number(),
-            }),
+            200: testSendResultSchema,
             400: errorResponseSchema,
             404: errorResponseSchema,
             429: errorResponseSchema,
@@ -118,7 +86,7 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
         schema: {
           tags,
           summary: 'List configured connectors',
-          response: { 200: z.array(connectorSchema), ...authErrors },
+          response: { 200: connectorsSchema, ...authErrors },
         },
       },
       async () => deps.connectors.list(),
@@ -177,7 +145,7 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
           tags,
           summary: 'Delete a connector',
           params: idParamsSchema,
-          response: { 204: z.null(), 404: errorResponseSchema, ...authErrors },
+          response: { 204: noContentSchema, 404: errorResponseSchema, ...authErrors },
         },
       },
       async (request, reply) => {

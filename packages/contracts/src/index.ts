@@ -1,0 +1,13 @@
+// What Passline's server and its browser code (the console, the hosted sign-in pages) agree on.
+// The server declares these schemas as its routes' responses, so the OpenAPI document, the server's
+// answers and what the browser checks them against are one definition. Browser-safe: zod/mini
+// (small in a page bundle) and no Node imports.
+export * from './accounts.ts';
+export * from './api-keys.ts';
+export * from './client.ts';
+export * from './connectors.ts';
+export * from './console-session.ts';
+export * from './errors.ts';
+export * from './messages.ts';
+export * from './settings.ts';
+export * from './vocabulary.ts';
