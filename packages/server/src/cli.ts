@@ -6,7 +6,7 @@ import { readPassword } from './admin/read-password.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { previousKeyFileName, removePreviousKeyFile, rotateKeyFile } from './crypto/keys.ts';
 import { createLogger, serverLogDestination } from './logger.ts';
-import { createPassline, startPassline, version } from './main.ts';
+import { createPassline, type Passline, startPassline, version } from './main.ts';
 
 /** `passline <command>`: every command reads the same environment as the server. */
 async function main(argv: string[]): Promise<void> {
@@ -58,10 +58,10 @@ async function main(argv: string[]): Promise<void> {
     .action(async (options: { name: string; scope: 'admin' | 'verify' }) => {
       await withPassline(async (passline) => {
         const { key, apiKey } = await passline.apiKeys.create(options);
-        console.log(
+        return [
           `Created ${apiKey.scope} API key ${apiKey.id} (${apiKey.name}). Store it now; it is not shown again:`,
-        );
-        console.log(key);
+          key,
+        ];
       });
     });
   apiKeys
@@ -70,18 +70,16 @@ async function main(argv: string[]): Promise<void> {
     .action(async () => {
       await withPassline(async (passline) => {
         const keys = await passline.apiKeys.list();
-        if (keys.length === 0) console.log('No API keys.');
-        for (const key of keys) {
-          console.log(
-            [
-              key.id,
-              key.scope.padEnd(6),
-              `${key.prefix}…`,
-              key.name,
-              key.revokedAt ? `revoked ${key.revokedAt}` : 'active',
-            ].join('  '),
-          );
-        }
+        if (keys.length === 0) return ['No API keys.'];
+        return keys.map((key) =>
+          [
+            key.id,
+            key.scope.padEnd(6),
+            `${key.prefix}…`,
+            key.name,
+            key.revokedAt ? `revoked ${key.revokedAt}` : 'active',
+          ].join('  '),
+        );
       });
     });
   apiKeys
@@ -91,7 +89,7 @@ async function main(argv: string[]): Promise<void> {
     .action(async (id: string) => {
       await withPassline(async (passline) => {
         await passline.apiKeys.revoke(id);
-        console.log(`Revoked ${id}.`);
+        return [`Revoked ${id}.`];
       });
     });
 
@@ -116,29 +114,32 @@ async function main(argv: string[]): Promise<void> {
         }
         // Everything under the key in use first: if a value cannot be read, this fails before the
         // key file changes.
-        await withPassline((passline) => passline.keyRotation.rotate().then(() => undefined), config);
+        await withPassline((passline) => passline.keyRotation.rotate().then(() => []), config);
         const { oldKeyId, newKeyId } = rotateKeyFile(config.dataDir);
         console.log(
           `Generated a new encryption key (key id ${newKeyId}) in ${join(config.dataDir, 'encryption.key')}; the old one (key id ${oldKeyId}) is kept in ${previousKeyFileName} until nothing needs it.`,
         );
       }
+      // The previous key file goes only once the re-encrypted values are committed: before that, a
+      // crash could leave values that only the previous key can read.
+      let removePrevious = false;
       await withPassline(async (passline) => {
         const result = await passline.keyRotation.rotate();
-        console.log(`Stored secrets re-encrypted under key id ${result.keyId}:`);
+        const out = [`Stored secrets re-encrypted under key id ${result.keyId}:`];
         for (const [label, counts] of [
           ['connector secrets', result.connectorSecrets],
           ['token signing keys', result.signingKeys],
         ] as const) {
-          console.log(`  ${label}: ${counts.reencrypted} re-encrypted, ${counts.alreadyCurrent} already under it`);
+          out.push(`  ${label}: ${counts.reencrypted} re-encrypted, ${counts.alreadyCurrent} already under it`);
         }
         const changed = result.connectorSecrets.changedMeanwhile + result.signingKeys.changedMeanwhile;
         if (changed > 0) {
-          console.log(`${changed} changed by a running instance during this run: run passline keys rotate again.`);
+          out.push(`${changed} changed by a running instance during this run: run passline keys rotate again.`);
         }
         const codes = result.codesUnderOtherKeys;
         const until = codes.lastExpiresAt === null ? '' : new Date(codes.lastExpiresAt).toISOString();
         if (codes.count > 0) {
-          console.log(
+          out.push(
             `${codes.count} verification code${codes.count === 1 ? ' is' : 's are'} in flight under a previous key (codes cannot be re-encrypted); the last expires at ${until}. Keep the previous keys until then, or those users request a new code.`,
           );
         }
@@ -146,20 +147,24 @@ async function main(argv: string[]): Promise<void> {
         if (passline.keys.source !== 'environment') {
           if (previousNeeded) {
             if (existsSync(join(config.dataDir, previousKeyFileName))) {
-              console.log(`Kept ${previousKeyFileName}; run passline keys rotate again after ${until} to remove it.`);
+              out.push(`Kept ${previousKeyFileName}; run passline keys rotate again after ${until} to remove it.`);
             }
-          } else if (removePreviousKeyFile(config.dataDir)) {
-            console.log(`Removed ${previousKeyFileName}: nothing stored needs the previous keys any more.`);
+          } else {
+            removePrevious = true;
           }
         }
         if ((config.previousEncryptionKeys ?? []).length > 0) {
-          console.log(
+          out.push(
             previousNeeded
               ? `Keep PASSLINE_ENCRYPTION_KEYS_PREVIOUS until ${until}, then run passline keys rotate again.`
               : 'Nothing stored needs PASSLINE_ENCRYPTION_KEYS_PREVIOUS any more: remove it from the environment of every instance.',
           );
         }
+        return out;
       }, config);
+      if (removePrevious && removePreviousKeyFile(config.dataDir)) {
+        console.log(`Removed ${previousKeyFileName}: nothing stored needs the previous keys any more.`);
+      }
     });
 
   const admins = program.command('admins').description('Manage console admins');
@@ -171,23 +176,32 @@ async function main(argv: string[]): Promise<void> {
       const password = await readPassword();
       await withPassline(async (passline) => {
         const admin = await passline.adminAuth.createAdmin({ username: options.username, password });
-        console.log(`Created console admin "${admin.username}". Sign in at /console/.`);
+        return [`Created console admin "${admin.username}". Sign in at /console/.`];
       });
     });
 
   await program.parseAsync(argv);
 }
 
+/**
+ * Runs a command against a fresh Passline. The command returns its output instead of printing it:
+ * the lines are printed only once its writes are committed (storage.durably), so a command never
+ * reports something (a key, an admin) that a crash could still undo.
+ */
 async function withPassline(
-  run: (passline: Awaited<ReturnType<typeof createPassline>>) => Promise<void>,
+  run: (passline: Passline) => Promise<string[]>,
   config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }),
 ) {
   const passline = await createPassline(config);
   try {
-    await run(passline);
+    printLines(await passline.storage.durably(() => run(passline)));
   } finally {
     await passline.close();
   }
+}
+
+function printLines(lines: string[]): void {
+  for (const line of lines) console.log(line);
 }
 
 main(process.argv).catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
+import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
 import { type Clock, systemClock } from './services/clock.ts';
 import { loadConnectorRegistry } from './services/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connector-service.ts';
@@ -43,6 +44,8 @@ export interface Passline {
   adminAuth: AdminAuthService;
   /** End-user accounts, tokens and the Experience API. */
   accounts: Accounts;
+  /** Work that finishes after its request was answered; `close()` waits for it. */
+  background: BackgroundTasks;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
   const storage = openStorage(config.database, overrides.searchPath ? { searchPath: overrides.searchPath } : {});
   let redis: Redis | undefined;
   try {
-    await migrate(storage.db);
+    await storage.durably(() => migrate(storage.db));
     let limiter: RateLimiter;
     if (config.redisUrl) {
       // A Redis outage answers 503 fast and shows in /api/health (see redis-connection.ts).
@@ -82,6 +85,11 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     } else {
       limiter = createSqlRateLimiter({ db: storage.db, clock });
     }
+    // Deliveries and notices that finish after their request was answered.
+    const background = createBackgroundTasks({
+      durably: storage.durably,
+      onError: (error) => logger.warn({ err: error }, 'background task failed'),
+    });
     const cacheMs = overrides.cacheMs;
     const settings = createSettingsService({ db: storage.db, clock, ...(cacheMs !== undefined ? { cacheMs } : {}) });
     const apiKeys = createApiKeyService({ db: storage.db, clock, ...(cacheMs !== undefined ? { cacheMs } : {}) });
@@ -103,7 +111,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       clock,
       ...(overrides.generateCode ? { generateCode: overrides.generateCode } : {}),
       // End-user sends deliver after the response; their failures are in the message log too.
-      onBackgroundError: (error) => logger.warn({ err: error }, 'background delivery failed'),
+      background,
     });
     const adminAuth = createAdminAuthService({
       db: storage.db,
@@ -116,6 +124,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       verifications,
       verificationSettings: settings,
       connectors,
+      background,
       logger,
       limiter,
       keys,
@@ -126,7 +135,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     const app = await buildHttpApp({
       db: storage.db,
       engine: storage.capabilities.engine,
-      sync: storage.sync,
+      durably: storage.durably,
       logger,
       apiKeys,
       connectors,
@@ -152,8 +161,10 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       limiter,
       adminAuth,
       accounts,
+      background,
       async close() {
         await app.close();
+        await background.drain();
         await storage.close();
         if (redis) await redis.quit().catch(() => redis?.disconnect());
       },
@@ -206,7 +217,8 @@ export async function startPassline(config: Readonly<Config>, overrides: Passlin
   const address = passline.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(`Listening on http://${config.host}:${port} (API reference: /api/openapi.json)`);
-  const setupToken = await passline.adminAuth.issueSetupToken();
+  // The log is this token's answer: it is printed only once the token is stored.
+  const setupToken = await passline.storage.durably(() => passline.adminAuth.issueSetupToken());
   if (setupToken) {
     // Deliberately in the log: whoever reads the server's log owns the server. The token works
     // once, and not at all once an admin exists.

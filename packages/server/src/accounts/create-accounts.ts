@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../crypto/keys.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
+import type { BackgroundTasks } from '../services/background-tasks.ts';
 import type { Clock } from '../services/clock.ts';
 import type { ConnectorService } from '../services/connector-service.ts';
 import type { RateLimiter } from '../services/rate-limiter.ts';
@@ -37,6 +38,8 @@ export function createAccounts(deps: {
   verificationSettings: SettingsService;
   /** Sends the notice to the old number after a phone change. */
   connectors: ConnectorService;
+  /** Runs that notice after the answer. */
+  background: BackgroundTasks;
   logger: NoticeLogger;
   limiter: RateLimiter;
   keys: KeyRing;
@@ -74,7 +77,11 @@ export function createAccounts(deps: {
     tokens,
     settings: signInExperience,
     checkPassword,
-    phoneChangeNotice: createPhoneChangeNotice({ connectors: deps.connectors, logger: deps.logger }),
+    phoneChangeNotice: createPhoneChangeNotice({
+      connectors: deps.connectors,
+      logger: deps.logger,
+      background: deps.background,
+    }),
     clock,
   });
   const withUrl = publicUrl ? { publicUrl } : {};

@@ -20,6 +20,7 @@ import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connector-service.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
+import type { Storage } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
 import { sendError } from './errors.ts';
 import { rejectNulCharacters } from './nul-characters.ts';
@@ -41,8 +42,8 @@ export interface HttpDeps {
   /** Which peers may set X-Forwarded-For (config.ts explains the values). */
   trustProxy: TrustProxy;
   version: string;
-  /** Resolves when the writes made so far are committed (storage.sync). */
-  sync(): Promise<void>;
+  /** Storage's `durably`: every response goes through it. */
+  durably: Storage['durably'];
   /** With PASSLINE_REDIS_URL: whether Redis answers, for /api/health. */
   redisReachable?: () => Promise<boolean>;
 }
@@ -107,12 +108,15 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       done(error as Error);
     }
   });
-  // No response leaves before the writes it reports are committed (SQLite commits in groups).
+  // Every response, whatever route or hook produced it, leaves through durably: not before the
+  // writes it reports are committed (SQLite commits concurrent requests' writes in groups).
   app.addHook('onSend', (_request, _reply, payload, done) => {
-    deps.sync().then(
-      () => done(null, payload),
-      (error: Error) => done(error),
-    );
+    deps
+      .durably(() => payload)
+      .then(
+        (durablePayload) => done(null, durablePayload),
+        (error: Error) => done(error),
+      );
   });
   app.addHook('onResponse', (request, reply, done) => {
     done();

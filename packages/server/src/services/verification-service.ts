@@ -7,6 +7,7 @@ import { maskPhone, normalisePhone } from '../phone.ts';
 import type { VerificationRow } from '../storage/queries/verifications.ts';
 import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { Database, VerificationStatus } from '../storage/schema.ts';
+import type { BackgroundTasks } from './background-tasks.ts';
 import type { Clock } from './clock.ts';
 import type { ConnectorService } from './connector-service.ts';
 import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
@@ -56,8 +57,8 @@ export interface VerificationServiceDeps {
   clock: Clock;
   /** Injected so tests can fix codes; production uses crypto.randomInt. */
   generateCode?: (length: number) => string;
-  /** Where background delivery failures are reported (they are already in the message log). */
-  onBackgroundError?: (error: unknown) => void;
+  /** Runs `background` deliveries after the answer (their failures are in the message log too). */
+  background: BackgroundTasks;
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
@@ -178,12 +179,9 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       const { olderPending } = await verificationQueries.insertVerification(db, row);
 
       if (delivery === 'suppressed') return view(row, now);
-      const delivered = deliverCode(row, code, active, settings, input.locale, olderPending);
-      if (delivery === 'background') {
-        delivered.catch((error: unknown) => deps.onBackgroundError?.(error));
-        return view(row, now);
-      }
-      await delivered;
+      const deliver = () => deliverCode(row, code, active, settings, input.locale, olderPending);
+      if (delivery === 'background') deps.background.run(deliver);
+      else await deliver();
       return view(row, now);
     },
 

@@ -17,11 +17,36 @@ export interface Storage {
   /** Human description for the start-up log, without credentials. */
   description: string;
   /**
-   * Resolves once every write issued so far is committed. SQLite commits in groups (see
-   * sqlite-group-commit.ts); PostgreSQL statements are committed when their promise resolves.
+   * Runs `work`, waits until every write issued so far is committed, and only then returns what
+   * `work` returned (or throws what it threw; a failed commit throws instead). Nothing may tell the
+   * outside world about a write before that, so every way out goes through here: HTTP responses
+   * (http/app.ts), CLI output (cli.ts), background tasks (services/background-tasks.ts) and the
+   * start-up log's setup token (main.ts).
+   */
+  durably<T>(work: () => T | Promise<T>): Promise<T>;
+  /**
+   * The barrier under `durably`: resolves once every write issued so far is committed. SQLite commits
+   * in groups (see sqlite-group-commit.ts); PostgreSQL statements are committed when their promise
+   * resolves.
    */
   sync(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** `durably` over a commit barrier. */
+function durablyWith(sync: () => Promise<void>): Storage['durably'] {
+  return async (work) => {
+    let result: Awaited<ReturnType<typeof work>>;
+    try {
+      result = await work();
+    } catch (error) {
+      // A failed request can have written too (an attempt counted, a delivery logged as failed).
+      await sync();
+      throw error;
+    }
+    await sync();
+    return result;
+  };
 }
 
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
@@ -59,6 +84,7 @@ export function openStorage(database: Config['database'], options: { searchPath?
       db,
       capabilities: capabilitiesOf(db),
       description: `SQLite at ${database.file}`,
+      durably: durablyWith(() => dialect.sync()),
       sync: () => dialect.sync(),
       close: () => db.destroy(),
     };
@@ -80,6 +106,7 @@ export function openStorage(database: Config['database'], options: { searchPath?
     db,
     capabilities: capabilitiesOf(db),
     description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    durably: durablyWith(() => Promise.resolve()),
     sync: () => Promise.resolve(),
     close: () => db.destroy(),
   };

@@ -19,9 +19,9 @@ import {
  * in the same event-loop turn therefore share one transaction, committed on the next turn.
  *
  * Durability is a barrier, not a per-statement wait: `sync()` resolves once everything written so
- * far is committed, and the HTTP layer awaits it before any response leaves (see http/app.ts), so
- * no request is acknowledged before its writes are committed. One request's several writes cost one
- * wait instead of one each.
+ * far is committed, and `Storage.durably` (database.ts), which every answer goes through (HTTP
+ * responses, CLI output, background tasks), awaits it, so nothing is acknowledged before its writes
+ * are committed. One request's several writes cost one wait instead of one each.
  *
  * Isolation is kept: a Kysely transaction runs as a savepoint inside the batch, and other statements
  * wait until it ends, exactly as they waited for the connection before. A statement that fails
