@@ -529,7 +529,8 @@ function start() {
   $('code').addEventListener('paste', onCodePaste);
   $('resend').addEventListener('click', () => {
     clearMessages();
-    busy($('code-step'), () => sendCode($('resend'), 'Resend code', { resend: true }));
+    // Nothing to await in an event handler, and nothing rejects: api() returns failures as results.
+    void busy($('code-step'), () => sendCode($('resend'), 'Resend code', { resend: true }));
   });
   $('change-number').addEventListener('click', () => {
     clearMessages();
@@ -551,7 +552,7 @@ function start() {
       show('password-step');
     });
     $('sign-out').addEventListener('click', signOut);
-    showAccount();
+    void showAccount();
     return;
   }
 
