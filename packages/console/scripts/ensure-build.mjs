@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 export const consoleDir = fileURLToPath(new URL('..', import.meta.url));
 const builtIndex = join(consoleDir, 'dist', 'index.html');
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'];
+// The console's own files, and the shared contracts it bundles (with the kit module they pass on).
+const sources = [
+  'src',
+  'index.html',
+  'vite.config.ts',
+  'package.json',
+  '../contracts/src',
+  '../connector-kit/src/vocabulary.ts',
+];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

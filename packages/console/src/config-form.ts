@@ -1,4 +1,4 @@
-import type { Connector, Factory, JsonSchema } from './api.ts';
+import type { Connector, Factory, JsonSchema } from '@passline/contracts';
 
 export type FieldKind = 'text' | 'secret' | 'number' | 'switch' | 'select' | 'json' | 'templates';
 

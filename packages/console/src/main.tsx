@@ -1,6 +1,14 @@
+import {
+  type Connector,
+  type ConsoleSession,
+  connectorsSchema,
+  consoleSessionSchema,
+  noContentSchema,
+  setupStatusSchema,
+} from '@passline/contracts';
 import { type ReactNode, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, type Connector, onUnauthenticated, type Session, setCsrfToken } from './api.ts';
+import { api, onUnauthenticated, setCsrfToken } from './api.ts';
 import { ConfirmProvider } from './components/Confirm.tsx';
 import { ErrorNote } from './components/ErrorNote.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
@@ -20,12 +28,12 @@ type AuthState =
   | { kind: 'error'; error: unknown }
   | { kind: 'setup' }
   | { kind: 'signed-out'; notice?: string }
-  | { kind: 'signed-in'; session: Session };
+  | { kind: 'signed-in'; session: ConsoleSession };
 
 function App() {
   const [auth, setAuth] = useState<AuthState>({ kind: 'loading' });
 
-  const signedIn = useCallback((session: Session) => {
+  const signedIn = useCallback((session: ConsoleSession) => {
     setCsrfToken(session.csrfToken);
     setAuth({ kind: 'signed-in', session });
   }, []);
@@ -36,10 +44,10 @@ function App() {
       setAuth({ kind: 'signed-out', notice: 'Your session ended. Sign in again.' });
     });
     (async () => {
-      const { setupRequired } = await api<{ setupRequired: boolean }>('GET', '/api/admin/setup');
+      const { setupRequired } = await api('GET', '/api/admin/setup', setupStatusSchema);
       if (setupRequired) return setAuth({ kind: 'setup' });
       try {
-        signedIn(await api<Session>('GET', '/api/admin/session'));
+        signedIn(await api('GET', '/api/admin/session', consoleSessionSchema));
       } catch {
         setAuth({ kind: 'signed-out' });
       }
@@ -80,13 +88,13 @@ const navItems = [
   { path: '/api-keys', label: 'API keys' },
 ];
 
-function Shell(props: { session: Session; onSignedOut: () => void }) {
+function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   const { path, search } = useRoute();
   const [activeSms, setActiveSms] = useState<Connector | null>();
   const main = useRef<HTMLElement>(null);
 
   const refreshConnectors = useCallback(() => {
-    api<Connector[]>('GET', '/api/connectors').then(
+    api('GET', '/api/connectors', connectorsSchema).then(
       (connectors) =>
         setActiveSms(connectors.find((connector) => connector.type === 'sms' && connector.active) ?? null),
       () => undefined,
@@ -102,7 +110,7 @@ function Shell(props: { session: Session; onSignedOut: () => void }) {
   }, [path]);
 
   async function signOut() {
-    await api('POST', '/api/admin/sign-out').catch(() => undefined);
+    await api('POST', '/api/admin/sign-out', noContentSchema).catch(() => undefined);
     props.onSignedOut();
   }
 

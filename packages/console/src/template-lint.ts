@@ -1,7 +1,14 @@
-import type { Factory, JsonSchema } from './api.ts';
+import {
+  type Factory,
+  type JsonSchema,
+  requiredUsageTypes,
+  type TemplateTextProblem,
+  type TemplateTextRules,
+  templateTextProblems,
+  templateVariableNames,
+  usageTypePattern,
+} from '@passline/contracts';
 import { lineOf, parseJsonWithPositions } from './json-positions.ts';
-
-export const requiredUsages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'] as const;
 
 export interface TemplateProblem {
   from: number;
@@ -10,19 +17,13 @@ export interface TemplateProblem {
   message: string;
 }
 
-export interface TemplateVocabulary {
-  /** The variables Passline fills into a code's text, e.g. ['code', 'expiresInMinutes']. */
-  variables?: readonly string[] | undefined;
-  /** Usages sent without a code (account notices): their texts need no {{code}} and take no variables. */
-  noticeUsages?: readonly string[] | undefined;
-}
+/**
+ * What the connector type says about its templates (the factory's `templateVariables` and
+ * `noticeUsages`); the rule itself is the one the server applies (`templateTextProblems`).
+ */
+export type TemplateVocabulary = TemplateTextRules;
 
 export type TemplateCheck = { ok: true; value: unknown[]; problems: [] } | { ok: false; problems: TemplateProblem[] };
-
-const usagePattern = /^[A-Z][A-Za-z0-9]{1,39}$/;
-const codeVariable = /\{\{\s*code\s*\}\}/;
-// As the connector kit reads them: {{ name }}.
-const variablePattern = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
 /**
  * Checks the templates JSON as the admin types: syntax, one object per usage, every required usage,
@@ -33,16 +34,10 @@ const variablePattern = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 export function checkTemplates(
   text: string,
   itemSchema: JsonSchema | undefined,
-  /** What the connector type says about its templates; without `variables`, unknown ones are not flagged. */
+  /** What the connector type says about its templates; the shared defaults when it says nothing. */
   vocabulary: TemplateVocabulary = {},
 ): TemplateCheck {
-  const { variables, noticeUsages } = vocabulary;
-  // A server that does not say which usages are notices: only the required usages are surely
-  // codes; the server checks the others when the connector is saved.
-  const carriesCode = (usage: unknown) =>
-    noticeUsages
-      ? !(typeof usage === 'string' && noticeUsages.includes(usage))
-      : (requiredUsages as readonly unknown[]).includes(usage);
+  const variables = vocabulary.variables ?? templateVariableNames;
   const parsed = parseJsonWithPositions(text);
   if (!parsed.ok) {
     const line = lineOf(text, parsed.offset);
@@ -93,7 +88,7 @@ export function checkTemplates(
     }
     const usage = record.usageType;
     if (usage !== undefined) {
-      if (typeof usage !== 'string' || !usagePattern.test(usage)) {
+      if (typeof usage !== 'string' || !usageTypePattern.test(usage)) {
         at(`${index}.usageType`, 'A usage is a name such as Register, SignIn, ForgotPassword or Generic.');
       } else if (seen.has(usage)) {
         at(
@@ -104,41 +99,18 @@ export function checkTemplates(
         seen.set(usage, index);
       }
     }
-    if (textField && typeof usage === 'string' && noticeUsages?.includes(usage)) {
-      const content = record[textField];
-      if (content !== undefined && typeof content !== 'string')
-        at(`${index}.${textField}`, 'The message text must be in double quotes.');
-      else if (typeof content === 'string') {
-        for (const name of unknownVariables(content, [])) {
-          at(
-            `${index}.${textField}`,
-            `The "${usage}" template is a notice sent without a code and takes no variables; remove {{${name}}}.`,
-          );
-        }
-      }
-    } else if (textField) {
-      const content = record[textField];
-      if (content !== undefined && typeof content !== 'string')
-        at(`${index}.${textField}`, 'The message text must be in double quotes.');
-      else if (typeof content === 'string' && carriesCode(usage) && !codeVariable.test(content)) {
-        at(
-          `${index}.${textField}`,
-          `The ${typeof usage === 'string' ? `"${usage}" ` : ''}template text has no {{code}}: the code would not be in the message.`,
-        );
-      }
-      if (typeof content === 'string' && variables) {
-        for (const name of unknownVariables(content, variables)) {
-          at(
-            `${index}.${textField}`,
-            `{{${name}}} is not a variable Passline fills in, so the message could not be sent; use ${variables
-              .map((variable) => `{{${variable}}}`)
-              .join(' or ')}.`,
-          );
-        }
+    const content = textField ? record[textField] : undefined;
+    if (textField && content !== undefined && typeof content !== 'string') {
+      at(`${index}.${textField}`, 'The message text must be in double quotes.');
+    } else if (textField && typeof content === 'string') {
+      // A usage that is not a name yet is taken as a code's text: it needs {{code}} either way.
+      const name = typeof usage === 'string' ? usage : '';
+      for (const problem of templateTextProblems(name, content, vocabulary)) {
+        at(`${index}.${textField}`, describeProblem(problem, name, variables));
       }
     }
   });
-  for (const usage of requiredUsages) {
+  for (const usage of requiredUsageTypes) {
     if (!seen.has(usage))
       at(
         '',
@@ -148,10 +120,18 @@ export function checkTemplates(
   return problems.length ? { ok: false, problems } : { ok: true, value, problems: [] };
 }
 
-/** Variables in a template text that Passline does not fill in, each once. */
-export function unknownVariables(content: string, variables: readonly string[]): string[] {
-  const names = [...content.matchAll(variablePattern)].map((match) => match[1] as string);
-  return [...new Set(names.filter((name) => !variables.includes(name)))];
+/** The console's words for a problem of the shared template rule. */
+function describeProblem(problem: TemplateTextProblem, usage: string, variables: readonly string[]): string {
+  switch (problem.kind) {
+    case 'notice_variable':
+      return `The "${usage}" template is a notice sent without a code and takes no variables; remove {{${problem.name}}}.`;
+    case 'unknown_variable':
+      return `{{${problem.name}}} is not a variable Passline fills in, so the message could not be sent; use ${variables
+        .map((variable) => `{{${variable}}}`)
+        .join(' or ')}.`;
+    case 'missing_code':
+      return `The ${usage ? `"${usage}" ` : ''}template text has no {{code}}: the code would not be in the message.`;
+  }
 }
 
 /** The template vocabulary a connector type publishes with its details. */

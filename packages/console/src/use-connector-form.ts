@@ -1,5 +1,6 @@
+import type { Connector, Factory } from '@passline/contracts';
 import { useMemo, useState } from 'react';
-import { ApiError, type Connector, type Factory } from './api.ts';
+import { ApiError } from './api.ts';
 import { buildConfig, type FormState, fieldsOf, initialState } from './config-form.ts';
 import { checkTemplates, vocabularyOf } from './template-lint.ts';
 

@@ -1,18 +1,64 @@
 /** The verification settings form: its fields, their checks, and what a save sends. */
 
-export type Settings = Record<SettingName, number>;
-export type SettingName =
-  | 'codeLength'
-  | 'codeTtlSeconds'
-  | 'maxAttempts'
-  | 'resendCooldownSeconds'
-  | 'phoneHourlyLimit'
-  | 'phoneDailyLimit'
-  | 'phoneHourlyCeiling'
-  | 'phoneDailyCeiling'
-  | 'ipHourlyLimit';
+import {
+  type VerificationSettingName,
+  type VerificationSettings,
+  verificationSettingRanges,
+} from '@passline/contracts';
 
-// The ranges mirror the server's schema, so mistakes show while typing; the server checks again.
+export type Settings = VerificationSettings;
+export type SettingName = VerificationSettingName;
+
+/** What the form says about each setting; the ranges come from the shared table below. */
+const labels: Array<{ name: SettingName; label: string; help: string; unit?: string }> = [
+  { name: 'codeLength', label: 'Code length', help: 'Digits in a code.', unit: 'digits' },
+  {
+    name: 'codeTtlSeconds',
+    label: 'Validity',
+    help: 'How long a code can be used.',
+    unit: 'seconds',
+  },
+  {
+    name: 'maxAttempts',
+    label: 'Attempt limit',
+    help: 'Wrong codes allowed before the code stops working.',
+    unit: 'attempts',
+  },
+  {
+    name: 'resendCooldownSeconds',
+    label: 'Resend cooldown',
+    help: 'Wait between two codes to one number.',
+    unit: 'seconds',
+  },
+  {
+    name: 'phoneHourlyLimit',
+    label: 'Codes per number per hour',
+    help: 'For one number from one client IP (from the number alone when the IP is unknown).',
+  },
+  {
+    name: 'phoneDailyLimit',
+    label: 'Codes per number per day',
+    help: 'As above, per day. Must be at least the hourly limit.',
+  },
+  {
+    name: 'phoneHourlyCeiling',
+    label: 'Codes per number per hour, all clients',
+    help: 'The most one number receives from everyone together; keep it above the per-client limit.',
+  },
+  {
+    name: 'phoneDailyCeiling',
+    label: 'Codes per number per day, all clients',
+    help: 'As above, per day. Must be at least the hourly ceiling.',
+  },
+  {
+    name: 'ipHourlyLimit',
+    label: 'Codes per IP address per hour',
+    help: 'Limits SMS pumping from one client.',
+  },
+];
+
+// The ranges are the server's own (the schema is built from the same table), so mistakes show
+// while typing; the server checks again.
 export const settingFields: Array<{
   name: SettingName;
   label: string;
@@ -20,68 +66,11 @@ export const settingFields: Array<{
   min: number;
   max: number;
   unit?: string;
-}> = [
-  { name: 'codeLength', label: 'Code length', help: 'Digits in a code.', min: 4, max: 10, unit: 'digits' },
-  {
-    name: 'codeTtlSeconds',
-    label: 'Validity',
-    help: 'How long a code can be used.',
-    min: 60,
-    max: 3600,
-    unit: 'seconds',
-  },
-  {
-    name: 'maxAttempts',
-    label: 'Attempt limit',
-    help: 'Wrong codes allowed before the code stops working.',
-    min: 1,
-    max: 20,
-    unit: 'attempts',
-  },
-  {
-    name: 'resendCooldownSeconds',
-    label: 'Resend cooldown',
-    help: 'Wait between two codes to one number.',
-    min: 0,
-    max: 3600,
-    unit: 'seconds',
-  },
-  {
-    name: 'phoneHourlyLimit',
-    label: 'Codes per number per hour',
-    help: 'For one number from one client IP (from the number alone when the IP is unknown).',
-    min: 1,
-    max: 1000,
-  },
-  {
-    name: 'phoneDailyLimit',
-    label: 'Codes per number per day',
-    help: 'As above, per day. Must be at least the hourly limit.',
-    min: 1,
-    max: 10000,
-  },
-  {
-    name: 'phoneHourlyCeiling',
-    label: 'Codes per number per hour, all clients',
-    help: 'The most one number receives from everyone together; keep it above the per-client limit.',
-    min: 1,
-    max: 10000,
-  },
-  {
-    name: 'phoneDailyCeiling',
-    label: 'Codes per number per day, all clients',
-    help: 'As above, per day. Must be at least the hourly ceiling.',
-    min: 1,
-    max: 100000,
-  },
-  {
-    name: 'ipHourlyLimit',
-    label: 'Codes per IP address per hour',
-    help: 'Limits SMS pumping from one client.',
-    min: 1,
-    max: 100000,
-  },
-];
+}> = labels.map((field) => ({
+  ...field,
+  min: verificationSettingRanges[field.name].min,
+  max: verificationSettingRanges[field.name].max,
+}));
 
 export function validate(values: Record<SettingName, string>): Partial<Record<SettingName, string>> {
   const errors: Partial<Record<SettingName, string>> = {};

@@ -1,5 +1,5 @@
+import type { Factory } from '@passline/contracts';
 import { expect, it } from 'vitest';
-import type { Factory } from '../src/api.ts';
 import { fieldsOf } from '../src/config-form.ts';
 
 it('generates fields from the JSON Schema, labelled with the schema title or a readable name', () => {

@@ -1,5 +1,5 @@
+import { type Factory, secretMask } from '@passline/contracts';
 import { type ReactNode, useId, useMemo, useState } from 'react';
-import { type Factory, secretMask } from '../api.ts';
 import type { Field, FormState } from '../config-form.ts';
 import { vocabularyOf } from '../template-lint.ts';
 import { TemplatesEditor } from './TemplatesEditor.tsx';

@@ -1,5 +1,6 @@
+import { type FactorySummary, factorySummariesSchema } from '@passline/contracts';
 import { useEffect, useState } from 'react';
-import { api, type FactorySummary } from '../api.ts';
+import { api } from '../api.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
@@ -14,7 +15,7 @@ export function FactoryPicker(props: {
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     if (!props.open || factories) return;
-    api<FactorySummary[]>('GET', '/api/connector-factories').then(setFactories, setError);
+    api('GET', '/api/connector-factories', factorySummariesSchema).then(setFactories, setError);
   }, [props.open, factories]);
   const sms = factories?.filter((factory) => factory.type === 'sms') ?? [];
   return (

@@ -1,8 +1,8 @@
 import { json } from '@codemirror/lang-json';
 import { type Diagnostic, linter, lintGutter } from '@codemirror/lint';
+import type { JsonSchema } from '@passline/contracts';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useId, useMemo } from 'react';
-import type { JsonSchema } from '../api.ts';
 import { checkTemplates, type TemplateVocabulary } from '../template-lint.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { type TestSendResult, testSendResultSchema } from '@passline/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { useId, useState } from 'react';
 import { ApiError, api } from '../api.ts';
@@ -6,12 +7,6 @@ import { LinkedText } from './LinkedText.tsx';
 
 /** The connector that delivers to the console's Dev outbox instead of a phone. */
 const devSmsFactoryId = 'dev-sms';
-
-interface TestResult {
-  to: string;
-  messageId: string | null;
-  latencyMs: number;
-}
 
 /** How a phone number reads as typed: fine, or what is wrong with it, in words. */
 export function checkPhone(value: string): { ok: boolean; message: string } {
@@ -36,7 +31,7 @@ export function TestPanel(props: {
   const id = useId();
   const [phone, setPhone] = useState('');
   const [sending, setSending] = useState(false);
-  const [outcome, setOutcome] = useState<{ ok: true; result: TestResult } | { ok: false; error: unknown }>();
+  const [outcome, setOutcome] = useState<{ ok: true; result: TestSendResult } | { ok: false; error: unknown }>();
   const check = checkPhone(phone);
 
   async function send() {
@@ -48,9 +43,10 @@ export function TestPanel(props: {
     setSending(true);
     setOutcome(undefined);
     try {
-      const result = await api<TestResult>(
+      const result = await api(
         'POST',
         `/api/connector-factories/${encodeURIComponent(props.factoryId)}/test`,
+        testSendResultSchema,
         {
           to: phone.trim(),
           config: built.config,

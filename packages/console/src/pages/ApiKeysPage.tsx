@@ -1,29 +1,27 @@
+import {
+  type ApiKey,
+  type ApiKeyScope,
+  apiKeysSchema,
+  type CreatedApiKey,
+  createdApiKeySchema,
+  noContentSchema,
+} from '@passline/contracts';
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { api } from '../api.ts';
 import { useConfirm } from '../components/Confirm.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 
-interface ApiKey {
-  id: string;
-  name: string;
-  scope: 'admin' | 'verify';
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 export function ApiKeysPage() {
   const id = useId();
   const confirm = useConfirm();
   const [keys, setKeys] = useState<ApiKey[]>();
   const [name, setName] = useState('');
-  const [scope, setScope] = useState<'verify' | 'admin'>('verify');
-  const [created, setCreated] = useState<{ key: string; apiKey: ApiKey }>();
+  const [scope, setScope] = useState<ApiKeyScope>('verify');
+  const [created, setCreated] = useState<CreatedApiKey>();
   const [error, setError] = useState<unknown>();
 
-  const load = useCallback(() => api<ApiKey[]>('GET', '/api/api-keys').then(setKeys, setError), []);
+  const load = useCallback(() => api('GET', '/api/api-keys', apiKeysSchema).then(setKeys, setError), []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -32,7 +30,7 @@ export function ApiKeysPage() {
     event.preventDefault();
     setError(undefined);
     try {
-      setCreated(await api<{ key: string; apiKey: ApiKey }>('POST', '/api/api-keys', { name, scope }));
+      setCreated(await api('POST', '/api/api-keys', createdApiKeySchema, { name, scope }));
       setName('');
       await load();
     } catch (caught) {
@@ -49,7 +47,7 @@ export function ApiKeysPage() {
     });
     if (!yes) return;
     try {
-      await api('DELETE', `/api/api-keys/${encodeURIComponent(key.id)}`);
+      await api('DELETE', `/api/api-keys/${encodeURIComponent(key.id)}`, noContentSchema);
       await load();
     } catch (caught) {
       setError(caught);

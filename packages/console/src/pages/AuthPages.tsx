@@ -1,5 +1,6 @@
+import { type ConsoleSession, consoleSessionSchema } from '@passline/contracts';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { api, type Session } from '../api.ts';
+import { api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 
 function AuthFrame(props: { title: string; intro: ReactNode; children: ReactNode }) {
@@ -48,7 +49,7 @@ function TextField(props: {
 }
 
 /** First run: no admin exists yet. The token proves the person can read the server's log. */
-export function SetupPage(props: { onSignedIn: (session: Session) => void }) {
+export function SetupPage(props: { onSignedIn: (session: ConsoleSession) => void }) {
   const [setupToken, setSetupToken] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -65,7 +66,7 @@ export function SetupPage(props: { onSignedIn: (session: Session) => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      props.onSignedIn(await api<Session>('POST', '/api/admin/setup', { setupToken, username, password }));
+      props.onSignedIn(await api('POST', '/api/admin/setup', consoleSessionSchema, { setupToken, username, password }));
     } catch (caught) {
       setError(caught);
     } finally {
@@ -119,7 +120,7 @@ export function SetupPage(props: { onSignedIn: (session: Session) => void }) {
   );
 }
 
-export function SignInPage(props: { onSignedIn: (session: Session) => void; notice?: string | undefined }) {
+export function SignInPage(props: { onSignedIn: (session: ConsoleSession) => void; notice?: string | undefined }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
@@ -130,7 +131,7 @@ export function SignInPage(props: { onSignedIn: (session: Session) => void; noti
     setBusy(true);
     setError(undefined);
     try {
-      props.onSignedIn(await api<Session>('POST', '/api/admin/sign-in', { username, password }));
+      props.onSignedIn(await api('POST', '/api/admin/sign-in', consoleSessionSchema, { username, password }));
     } catch (caught) {
       setError(caught);
       setPassword('');

@@ -1,5 +1,6 @@
+import { type Connector, connectorSchema, type Factory, factorySchema, noContentSchema } from '@passline/contracts';
 import { useEffect, useState } from 'react';
-import { api, type Connector, type Factory } from '../api.ts';
+import { api } from '../api.ts';
 import { ConfigFields } from '../components/ConfigFields.tsx';
 import { useConfirm } from '../components/Confirm.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
@@ -16,8 +17,12 @@ export function ConnectorDetailsPage(props: { id: string; onChanged: () => void 
   useEffect(() => {
     setLoaded(undefined);
     (async () => {
-      const connector = await api<Connector>('GET', `/api/connectors/${encodeURIComponent(props.id)}`);
-      const factory = await api<Factory>('GET', `/api/connector-factories/${encodeURIComponent(connector.factoryId)}`);
+      const connector = await api('GET', `/api/connectors/${encodeURIComponent(props.id)}`, connectorSchema);
+      const factory = await api(
+        'GET',
+        `/api/connector-factories/${encodeURIComponent(connector.factoryId)}`,
+        factorySchema,
+      );
       setLoaded({ connector, factory });
     })().catch(setError);
   }, [props.id]);
@@ -48,7 +53,7 @@ function Details(props: { connector: Connector; factory: Factory; onChanged: () 
     setError(undefined);
     setSaved(false);
     try {
-      const updated = await api<Connector>('PATCH', `/api/connectors/${encodeURIComponent(connector.id)}`, {
+      const updated = await api('PATCH', `/api/connectors/${encodeURIComponent(connector.id)}`, connectorSchema, {
         config: built.config,
       });
       setConnector(updated);
@@ -81,7 +86,7 @@ function Details(props: { connector: Connector; factory: Factory; onChanged: () 
     });
     if (!yes) return;
     try {
-      await api('DELETE', `/api/connectors/${encodeURIComponent(connector.id)}`);
+      await api('DELETE', `/api/connectors/${encodeURIComponent(connector.id)}`, noContentSchema);
       props.onChanged();
       await navigate('/connectors', { force: true });
     } catch (caught) {
@@ -91,7 +96,7 @@ function Details(props: { connector: Connector; factory: Factory; onChanged: () 
 
   async function activate() {
     try {
-      setConnector(await api<Connector>('POST', `/api/connectors/${encodeURIComponent(connector.id)}/activate`));
+      setConnector(await api('POST', `/api/connectors/${encodeURIComponent(connector.id)}/activate`, connectorSchema));
       props.onChanged();
     } catch (caught) {
       setError(caught);

@@ -1,5 +1,6 @@
+import { connectorSchema, type Factory, factorySchema } from '@passline/contracts';
 import { useEffect, useState } from 'react';
-import { api, type Connector, type Factory } from '../api.ts';
+import { api } from '../api.ts';
 import { ConfigFields } from '../components/ConfigFields.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { Readme } from '../components/Readme.tsx';
@@ -13,7 +14,10 @@ export function ConnectorSetupPage(props: { factoryId: string; replacing: string
   const [factory, setFactory] = useState<Factory>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    api<Factory>('GET', `/api/connector-factories/${encodeURIComponent(props.factoryId)}`).then(setFactory, setError);
+    api('GET', `/api/connector-factories/${encodeURIComponent(props.factoryId)}`, factorySchema).then(
+      setFactory,
+      setError,
+    );
   }, [props.factoryId]);
   if (error) return <ErrorNote error={error} />;
   if (!factory) return <p>Loading…</p>;
@@ -36,7 +40,10 @@ function SetupGuide(props: { factory: Factory; replacing: string | null; onChang
     setSaving(true);
     setError(undefined);
     try {
-      const created = await api<Connector>('POST', '/api/connectors', { factoryId: factory.id, config: built.config });
+      const created = await api('POST', '/api/connectors', connectorSchema, {
+        factoryId: factory.id,
+        config: built.config,
+      });
       props.onChanged();
       await navigate(`/connectors/${created.id}`, { replace: true, force: true });
     } catch (caught) {

@@ -1,5 +1,6 @@
+import { type Connector, connectorSchema, connectorsSchema } from '@passline/contracts';
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Connector } from '../api.ts';
+import { api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { FactoryPicker } from '../components/FactoryPicker.tsx';
 import { href, navigate } from '../router.ts';
@@ -11,7 +12,7 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState<string>();
 
-  const load = useCallback(() => api<Connector[]>('GET', '/api/connectors').then(setConnectors, setError), []);
+  const load = useCallback(() => api('GET', '/api/connectors', connectorsSchema).then(setConnectors, setError), []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -24,7 +25,7 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
     setBusy(connector.id);
     setError(undefined);
     try {
-      await api('POST', `/api/connectors/${encodeURIComponent(connector.id)}/activate`);
+      await api('POST', `/api/connectors/${encodeURIComponent(connector.id)}/activate`, connectorSchema);
       await load();
       props.onChanged();
     } catch (caught) {

@@ -1,22 +1,15 @@
+import { type DevOutboxMessage, devOutboxSchema } from '@passline/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 
-interface OutboxMessage {
-  id: number;
-  to: string;
-  usage: string;
-  text: string;
-  createdAt: string;
-}
-
 /** What dev-sms "sent": the one place codes are visible, which is why dev-sms is for development only. */
 export function DevOutboxPage() {
-  const [messages, setMessages] = useState<OutboxMessage[]>();
+  const [messages, setMessages] = useState<DevOutboxMessage[]>();
   const [error, setError] = useState<unknown>();
   const load = useCallback(
-    () => api<OutboxMessage[]>('GET', '/api/dev/outbox?limit=50').then(setMessages, setError),
+    () => api('GET', '/api/dev/outbox?limit=50', devOutboxSchema).then(setMessages, setError),
     [],
   );
   useEffect(() => {

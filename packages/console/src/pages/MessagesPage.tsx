@@ -1,29 +1,22 @@
+import {
+  type Connector,
+  connectorsSchema,
+  type FactorySummary,
+  factorySummariesSchema,
+  loggedConnectorsSchema,
+  type Message,
+  messagePageSchema,
+  noticeUsageTypes,
+  requiredUsageTypes,
+} from '@passline/contracts';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
-import { api, type Connector, type FactorySummary } from '../api.ts';
+import { api } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { LinkedText } from '../components/LinkedText.tsx';
 import { type ConnectorRef, connectorChoices, connectorLabel } from '../connector-names.ts';
 
-interface Message {
-  id: string;
-  createdAt: string;
-  to: string;
-  usage: string;
-  connectorId: string | null;
-  factoryId: string;
-  status: 'sent' | 'failed';
-  test: boolean;
-  providerMessageId: string | null;
-  error: {
-    kind: string;
-    providerCode: string | null;
-    message: string | null;
-    providerRequestId: string | null;
-  } | null;
-}
-
-const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
+const usages = [...requiredUsageTypes, ...noticeUsageTypes];
 
 /** The delivery log: what was sent, through which connector, and what the provider said. */
 export function MessagesPage() {
@@ -41,7 +34,7 @@ export function MessagesPage() {
       const query = new URLSearchParams({ limit: '25' });
       for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
       if (after) query.set('cursor', after);
-      return api<{ items: Message[]; nextCursor: string | null }>('GET', `/api/messages?${query}`);
+      return api('GET', `/api/messages?${query}`, messagePageSchema);
     },
     [filter],
   );
@@ -55,9 +48,9 @@ export function MessagesPage() {
   }, [fetchPage]);
   // Names only: the log still shows and filters without them.
   useEffect(() => {
-    api<Connector[]>('GET', '/api/connectors').then(setConnectors, () => undefined);
-    api<FactorySummary[]>('GET', '/api/connector-factories').then(setFactories, () => undefined);
-    api<ConnectorRef[]>('GET', '/api/messages/connectors').then(setLogged, () => undefined);
+    api('GET', '/api/connectors', connectorsSchema).then(setConnectors, () => undefined);
+    api('GET', '/api/connector-factories', factorySummariesSchema).then(setFactories, () => undefined);
+    api('GET', '/api/messages/connectors', loggedConnectorsSchema).then(setLogged, () => undefined);
   }, []);
 
   const names = useMemo(

@@ -1,12 +1,7 @@
+import { type SignInExperience, signInExperienceSchema } from '@passline/contracts';
 import { useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
-
-interface SignInExperience {
-  phoneSignIn: boolean;
-  signUp: boolean;
-  password: boolean;
-}
 
 const switches: Array<{ name: keyof SignInExperience; label: string; help: string }> = [
   {
@@ -26,14 +21,14 @@ export function SignInExperiencePage() {
   const [status, setStatus] = useState<string>();
 
   useEffect(() => {
-    api<SignInExperience>('GET', '/api/settings/sign-in-experience').then(setValue, setError);
+    api('GET', '/api/settings/sign-in-experience', signInExperienceSchema).then(setValue, setError);
   }, []);
 
   async function toggle(name: keyof SignInExperience, checked: boolean) {
     setError(undefined);
     setStatus(undefined);
     try {
-      setValue(await api<SignInExperience>('PATCH', '/api/settings/sign-in-experience', { [name]: checked }));
+      setValue(await api('PATCH', '/api/settings/sign-in-experience', signInExperienceSchema, { [name]: checked }));
       setStatus('Saved.');
     } catch (caught) {
       setError(caught);

@@ -1,3 +1,4 @@
+import { verificationSettingsSchema } from '@passline/contracts';
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
@@ -29,7 +30,7 @@ export function VerificationSettingsPage() {
     );
   }, []);
   useEffect(() => {
-    api<Settings>('GET', '/api/settings/verification').then(load, setError);
+    api('GET', '/api/settings/verification', verificationSettingsSchema).then(load, setError);
   }, [load]);
 
   const changed = values && saved ? changedFields(saved, values) : [];
@@ -47,7 +48,7 @@ export function VerificationSettingsPage() {
     try {
       // Only what the admin changed: the server changes exactly the fields a PATCH names, so a
       // value another admin saved meanwhile is kept, and the response shows it.
-      load(await api<Settings>('PATCH', '/api/settings/verification', patchOf(changed, values)));
+      load(await api('PATCH', '/api/settings/verification', verificationSettingsSchema, patchOf(changed, values)));
       setStatus('Saved. New codes use these settings.');
       setTouched(false);
     } catch (caught) {
