@@ -112,7 +112,7 @@ describe('the SendSms request the connector builds', () => {
         { usageType: 'ForgotPassword', templateCode: '1112' },
         { usageType: 'Generic', templateCode: '1113' },
       ],
-      ...(endpoint ? { endpoint } : {}),
+      endpoint,
     });
 
   async function capture(endpoint?: string) {

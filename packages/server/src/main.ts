@@ -73,7 +73,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
   const clock = overrides.clock ?? systemClock;
   const keys = loadKeyRing(config);
   const registry = await loadConnectorRegistry(config.connectorModules);
-  const storage = openStorage(config.database, overrides.searchPath ? { searchPath: overrides.searchPath } : {});
+  const storage = openStorage(config.database, { searchPath: overrides.searchPath });
   let redis: Redis | undefined;
   try {
     await storage.durably(() => migrate(storage.db));
@@ -91,16 +91,16 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       onError: (error) => logger.warn({ err: error }, 'background task failed'),
     });
     const cacheMs = overrides.cacheMs;
-    const settings = createSettingsService({ db: storage.db, clock, ...(cacheMs !== undefined ? { cacheMs } : {}) });
-    const apiKeys = createApiKeyService({ db: storage.db, clock, ...(cacheMs !== undefined ? { cacheMs } : {}) });
+    const settings = createSettingsService({ db: storage.db, clock, cacheMs });
+    const apiKeys = createApiKeyService({ db: storage.db, clock, cacheMs });
     const connectors = createConnectorService({
       db: storage.db,
       registry,
       keys,
       clock,
       logger,
-      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-      ...(cacheMs !== undefined ? { cacheMs } : {}),
+      fetch: overrides.fetch,
+      cacheMs,
     });
     const verifications = createVerificationService({
       db: storage.db,
@@ -109,7 +109,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       settings,
       keys,
       clock,
-      ...(overrides.generateCode ? { generateCode: overrides.generateCode } : {}),
+      generateCode: overrides.generateCode,
       // End-user sends deliver after the response; their failures are in the message log too.
       background,
     });
@@ -117,7 +117,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       db: storage.db,
       limiter,
       clock,
-      ...(overrides.adminAuth ? { options: overrides.adminAuth } : {}),
+      options: overrides.adminAuth,
     });
     const accounts = createAccounts({
       db: storage.db,
@@ -129,8 +129,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       limiter,
       keys,
       clock,
-      ...(cacheMs !== undefined ? { cacheMs } : {}),
-      ...(overrides.passwordLimits ? { passwordLimits: overrides.passwordLimits } : {}),
+      cacheMs,
+      passwordLimits: overrides.passwordLimits,
     });
     const app = await buildHttpApp({
       db: storage.db,
@@ -145,7 +145,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       accounts,
       trustProxy: config.trustProxy,
       version,
-      ...(redis ? { redisReachable: redisHealthCheck(redis) } : {}),
+      redisReachable: redis ? redisHealthCheck(redis) : undefined,
     });
     return {
       config,

@@ -34,7 +34,7 @@ export async function startTestPassline(
     { ...database.config, ...configOverrides },
     {
       logger: pino({ level: 'debug' }, sink),
-      ...(database.searchPath ? { searchPath: database.searchPath } : {}),
+      searchPath: database.searchPath,
       ...rest,
     },
   );
@@ -60,7 +60,7 @@ export async function startTestPassline(
         method,
         url,
         headers,
-        ...(payload !== undefined ? { payload } : {}),
+        payload,
       });
       let body: unknown;
       try {

@@ -36,7 +36,7 @@ export type CodeReader = ReturnType<typeof codeReader>;
 /** Experience API calls without an API key, as a browser would make them. */
 export function experienceClient(passline: TestPassline, reader: CodeReader) {
   const post = (url: string, body: unknown, headers?: Record<string, string>) =>
-    passline.request('POST', url, { body, key: null, ...(headers ? { headers } : {}) });
+    passline.request('POST', url, { body, key: null, headers });
   return {
     post,
     send: (phone: string, event: string) => post('/api/experience/verification-code', { phone, event }),
@@ -55,7 +55,7 @@ export function experienceClient(passline: TestPassline, reader: CodeReader) {
     },
     async register(phone: string, password?: string) {
       const verificationId = await this.verified(phone, 'Register');
-      const registered = await post('/api/experience/register', { verificationId, ...(password ? { password } : {}) });
+      const registered = await post('/api/experience/register', { verificationId, password });
       if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
       return registered.body as {
         user: { id: string; phone: string };

@@ -234,7 +234,7 @@ describeEachEngine('encryption key rotation', (database) => {
     const config = { ...database().config, encryptionKey: strangerKey, previousEncryptionKeys: [] };
     const passline = await startPassline(config, {
       logger,
-      ...(database().searchPath ? { searchPath: database().searchPath } : {}),
+      searchPath: database().searchPath,
     });
     await passline.close();
     const warnings = lines.map((line) => JSON.parse(line)).filter((line) => line.level === 40);

@@ -22,7 +22,7 @@ describeEachEngine('message log: the connectors it names', (database) => {
   };
   const testSend = (connectorId?: string) =>
     passline.request('POST', '/api/connector-factories/dev-sms/test', {
-      body: { to: '+12015550181', config: devSmsConfig, ...(connectorId ? { connectorId } : {}) },
+      body: { to: '+12015550181', config: devSmsConfig, connectorId },
     });
 
   it('lists every connector with messages, deleted ones too, newest first, without unsaved tests', async () => {

@@ -14,7 +14,7 @@ async function sendAll(instances: TestPassline[], sends: Send[]) {
     sends.map((send, index) => {
       const passline = instances[index % instances.length] as TestPassline;
       return passline.request('POST', '/api/verifications', {
-        body: { to: send.to, usage: 'SignIn', ...(send.ip ? { ip: send.ip } : {}) },
+        body: { to: send.to, usage: 'SignIn', ip: send.ip },
         key: passline.verifyKey,
       });
     }),

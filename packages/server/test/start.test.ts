@@ -20,7 +20,7 @@ describeEachEngine('start-up messages', (database) => {
       },
     });
     const { config, searchPath } = database();
-    running = await startPassline({ ...config, env }, { logger: pino(sink), ...(searchPath ? { searchPath } : {}) });
+    running = await startPassline({ ...config, env }, { logger: pino(sink), searchPath });
     return lines;
   }
 

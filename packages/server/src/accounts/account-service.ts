@@ -88,8 +88,8 @@ export function createAccountService(deps: {
         {
           to: user.phone,
           usage: reauthenticationEvent,
-          ...(input.locale ? { locale: input.locale } : {}),
-          ...(input.ip ? { ip: input.ip } : {}),
+          locale: input.locale,
+          ip: input.ip,
         },
         { delivery: 'background' },
       );
@@ -115,7 +115,7 @@ export function createAccountService(deps: {
         await deps.checkPassword({
           phone: user.phone,
           password: input.password,
-          ...(input.ip ? { ip: input.ip } : {}),
+          ip: input.ip,
           loadUser: async () => user,
         });
         const session = await db.transaction().execute((trx) => tokens.reauthenticate(trx, user.id, endUser.sessionId));
@@ -153,8 +153,8 @@ export function createAccountService(deps: {
         {
           to: phone,
           usage: 'Generic',
-          ...(input.locale ? { locale: input.locale } : {}),
-          ...(input.ip ? { ip: input.ip } : {}),
+          locale: input.locale,
+          ip: input.ip,
         },
         { delivery: 'background' },
       );

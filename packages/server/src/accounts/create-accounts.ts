@@ -54,12 +54,12 @@ export function createAccounts(deps: {
   const signInExperience = createSignInExperienceSettings({
     db,
     clock,
-    ...(deps.cacheMs !== undefined ? { cacheMs: deps.cacheMs } : {}),
+    cacheMs: deps.cacheMs,
   });
   const grants = createVerificationGrants({ db, verifications: deps.verifications, clock });
   const checkPassword = createPasswordCheck({
     limiter: deps.limiter,
-    ...(deps.passwordLimits ? { limits: deps.passwordLimits } : {}),
+    limits: deps.passwordLimits,
   });
   const experience = createExperienceService({
     db,

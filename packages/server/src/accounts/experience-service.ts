@@ -76,8 +76,8 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
         {
           to: phone,
           usage: input.event,
-          ...(input.locale ? { locale: input.locale } : {}),
-          ...(input.ip ? { ip: input.ip } : {}),
+          locale: input.locale,
+          ip: input.ip,
         },
         { delivery: deliveryFor(input.event, account !== undefined, settings) },
       );
@@ -137,7 +137,7 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       const user = await deps.checkPassword({
         phone,
         password: input.password,
-        ...(input.ip ? { ip: input.ip } : {}),
+        ip: input.ip,
         loadUser: () => findUserByPhone(db, phone),
       });
       const session = await db.transaction().execute((trx) => tokens.createRefreshToken(trx, user.id));

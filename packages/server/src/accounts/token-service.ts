@@ -157,7 +157,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       phone_number_verified: true,
       sid: session.familyId,
       // OpenID Connect's name and unit (seconds).
-      ...(session.authTime !== null ? { auth_time: Math.floor(session.authTime / 1000) } : {}),
+      auth_time: session.authTime !== null ? Math.floor(session.authTime / 1000) : undefined,
     })
       .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: 'JWT' })
       .setSubject(user.id)

@@ -147,7 +147,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     systemRoutes({
       db: deps.db,
       engine: deps.engine,
-      ...(deps.redisReachable ? { redisReachable: deps.redisReachable } : {}),
+      redisReachable: deps.redisReachable,
     }),
   );
   await app.register(verificationRoutes(deps));

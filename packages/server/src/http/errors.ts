@@ -61,8 +61,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: u
     error: {
       code: appError.code,
       message: appError.message,
-      ...(appError.details ? { details: appError.details } : {}),
-      ...(appError.status >= 500 ? { requestId: String(request.id) } : {}),
+      details: appError.details,
+      requestId: appError.status >= 500 ? String(request.id) : undefined,
     },
   };
   return reply.status(errorCatalog[appError.code].status).type('application/json').send(body);

@@ -113,7 +113,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         {
           to: row.phone,
           usage: row.usage,
-          ...(locale ? { locale } : {}),
+          locale,
           payload: { code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
         },
         { connectorId: active.row.id, verificationId: row.id, isTest: false },

@@ -94,7 +94,7 @@ export function openStorage(database: Config['database'], options: { searchPath?
     connectionString: database.url,
     max: database.poolSize,
     types: typesFor(driver),
-    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
   });
   // Named prepared statements unless turned off (PgBouncer in transaction mode cannot keep them).
   const dialect = new PostgresDialect({
@@ -126,7 +126,7 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'passline_migrations',
     migrationLockTableName: 'passline_migrations_lock',
-    ...(schema ? { migrationTableSchema: schema } : {}),
+    migrationTableSchema: schema,
   });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();

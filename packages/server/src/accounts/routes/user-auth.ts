@@ -39,8 +39,8 @@ export function requireUser(tokens: TokenService, publicUrl: string | undefined)
       const claims = await tokens.verifyAccessToken(match[1], issuerOf(request, publicUrl));
       request.endUser = {
         id: claims.sub,
-        ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
-        ...(typeof claims.auth_time === 'number' ? { authTime: claims.auth_time * 1000 } : {}),
+        sessionId: typeof claims.sid === 'string' ? claims.sid : undefined,
+        authTime: typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : undefined,
       };
     } catch (error) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
