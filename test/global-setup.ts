@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { ensureHostedPagesBuild } from '../packages/server/scripts/build-hosted-pages.mjs';
 
 // Says up front which suites will be skipped and why, so a local run never looks more complete
-// than it was.
-export default function setup(): void {
+// than it was. Builds the hosted pages' script first: every test that starts the server serves it.
+export default async function setup(): Promise<void> {
+  await ensureHostedPagesBuild();
   const missing = [
     ['PASSLINE_TEST_POSTGRES_URL', 'PostgreSQL suites ([postgres])', 'postgres://postgres@127.0.0.1:5432/test'],
     ['PASSLINE_TEST_REDIS_URL', 'Redis suites ([redis])', 'redis://127.0.0.1:6379'],

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildKit, ensureKitBuild } from '../../connector-kit/scripts/build.mjs';
+import { buildHostedPages, ensureHostedPagesBuild } from './build-hosted-pages.mjs';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(serverDir, '..', '..');
@@ -19,6 +20,7 @@ const sources = [
   join(serverDir, 'package.json'),
   join(serverDir, 'scripts', 'build.mjs'),
   join(repoRoot, 'packages', 'connector-kit', 'src'),
+  join(repoRoot, 'packages', 'contracts', 'src'),
   join(repoRoot, 'packages', 'connectors'),
 ];
 
@@ -101,6 +103,7 @@ export async function buildServer() {
 /** Returns true when it had to build the server. */
 export async function ensureServerBuild() {
   await ensureKitBuild();
+  await ensureHostedPagesBuild();
   if (serverBuildIsFresh()) return false;
   await buildServer();
   return true;
@@ -110,12 +113,16 @@ async function buildAll() {
   // Like the bundle, the kit's build does not stop at type errors (`npm run typecheck` does).
   const problems = await buildKit();
   if (problems) console.warn(`@passline/connector-kit compiled with errors:\n${problems}`);
+  await buildHostedPages();
   await buildServer();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   buildAll().then(
-    () => console.log(`Built packages/connector-kit/dist and ${relative(process.cwd(), serverBundle)}`),
+    () =>
+      console.log(
+        `Built packages/connector-kit/dist, packages/server/dist/hosted/app.js and ${relative(process.cwd(), serverBundle)}`,
+      ),
     (error) => {
       console.error(error.message);
       process.exit(1);

@@ -5,11 +5,19 @@ import type { SettingsService } from '../../services/settings-service.ts';
 import type { SignInExperienceSettings } from '../sign-in-experience-settings.ts';
 
 const pagesDir = new URL('../pages/', import.meta.url);
+// The script is TypeScript (pages/app.ts), compiled by scripts/build-hosted-pages.mjs.
+const builtScript = new URL('../../../dist/hosted/app.js', import.meta.url);
 const template = readFileSync(new URL('page.html', pagesDir), 'utf8');
-const assets = {
-  'app.js': { body: readFileSync(new URL('app.js', pagesDir), 'utf8'), type: 'text/javascript; charset=utf-8' },
-  'style.css': { body: readFileSync(new URL('style.css', pagesDir), 'utf8'), type: 'text/css; charset=utf-8' },
-};
+
+function readBuiltScript(): string {
+  try {
+    return readFileSync(builtScript, 'utf8');
+  } catch {
+    throw new Error(
+      'The hosted pages script packages/server/dist/hosted/app.js is not built: run npm run build (npm start and passline build it when missing).',
+    );
+  }
+}
 
 // The pages load nothing but their own script and style sheet, and may not be framed (clickjacking
 // a sign-in form is a classic).
@@ -56,14 +64,18 @@ const countryOptions = (() => {
 })();
 
 /**
- * The hosted sign-in pages: one HTML shell per flow, a small vanilla script and a style sheet, no
- * build step. The settings the script needs (which flows are on, code length, resend cooldown) are
+ * The hosted sign-in pages: one HTML shell per flow, a small plain-DOM script and a style sheet.
+ * The settings the script needs (which flows are on, code length, resend cooldown) are
  * rendered into data attributes, so a page needs no extra request before it can be used.
  */
 export function hostedPageRoutes(deps: {
   signInExperience: SignInExperienceSettings;
   verificationSettings: SettingsService;
 }): FastifyPluginAsyncZod {
+  const assets = {
+    'app.js': { body: readBuiltScript(), type: 'text/javascript; charset=utf-8' },
+    'style.css': { body: readFileSync(new URL('style.css', pagesDir), 'utf8'), type: 'text/css; charset=utf-8' },
+  };
   return async (app) => {
     for (const [flow, page] of Object.entries(flows) as Array<[Flow, (typeof flows)[Flow]]>) {
       app.get(page.path, { schema: { hide: true } }, async (_request, reply) => {
