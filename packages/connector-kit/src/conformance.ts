@@ -8,7 +8,7 @@ import {
 } from './connector.ts';
 import { ConnectorError, connectorErrorKinds } from './connector-error.ts';
 import { secretFields } from './secret.ts';
-import { requiredUsageTypes } from './usage-types.ts';
+import { requiredUsageTypes } from './vocabulary.ts';
 
 export interface ConformanceHarness {
   /** A raw config (as an admin would paste it) that delivers to this harness. */

@@ -9,3 +9,4 @@ export * from './readme.ts';
 export * from './secret.ts';
 export * from './templates.ts';
 export * from './usage-types.ts';
+export * from './vocabulary.ts';

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
-import {
-  defaultNoticeTemplates,
-  findTemplate,
-  renderTemplate,
-  templatesSchema,
-  templateVariableNames,
-} from './templates.ts';
-import { isNoticeUsage, noticeUsageTypes } from './usage-types.ts';
+import { defaultNoticeTemplates, findTemplate, renderTemplate, templatesSchema } from './templates.ts';
+import { isNoticeUsage, noticeUsageTypes, templateVariableNames } from './vocabulary.ts';
 
 const schema = templatesSchema({ content: z.string() }, { textOf: (template) => template.content });
 const byField = templatesSchema({ content: z.string() }, { textField: 'content' });

@@ -10,15 +10,6 @@ import {
   templateVariablePattern,
 } from './vocabulary.ts';
 
-export {
-  type TemplateTextProblem,
-  type TemplateTextRules,
-  type TemplateVariableName,
-  templateTextProblems,
-  templateVariableNames,
-  templateVariables,
-} from './vocabulary.ts';
-
 /**
  * Replaces `{{name}}` with `payload.name`. A variable the payload does not provide is a template
  * problem (the admin wrote a variable we will never fill), reported as `template_invalid` so it is

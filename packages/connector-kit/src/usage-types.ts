@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import { usageTypePattern } from './vocabulary.ts';
-
-export {
-  fallbackUsageType,
-  isNoticeUsage,
-  type NoticeUsageType,
-  noticeUsageTypes,
-  type RequiredUsageType,
-  requiredUsageTypes,
-} from './vocabulary.ts';
-
-import type { NoticeUsageType, RequiredUsageType } from './vocabulary.ts';
+import { type NoticeUsageType, type RequiredUsageType, usageTypePattern } from './vocabulary.ts';
 
 /**
  * A usage names the scenario a code is sent for. The four required ones always exist; more can be

@@ -5,9 +5,10 @@
 //
 // Who runs it: ensureServerBuild() (so `passline`, `npm start` and `npm run build` on a fresh
 // clone), and the test setup (test/global-setup.ts), each rebuilding only when a source is newer.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from './newest-mtime.mjs';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const packagesDir = join(serverDir, '..');
@@ -19,13 +20,6 @@ const sources = [
   join(packagesDir, 'connector-kit', 'src', 'vocabulary.ts'),
   fileURLToPath(import.meta.url),
 ];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
 
 export function hostedPagesBuildIsFresh() {
   if (!existsSync(hostedPagesScript)) return false;

@@ -6,11 +6,12 @@
 // is newer than the build (about 0.1 s), so a fresh clone and an edited checkout both just work.
 // It also keeps the connector kit's dist/ current: the bundle carries its own copy of the kit, but
 // custom connectors written in JavaScript import the kit's compiled package from node_modules.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildKit, ensureKitBuild } from '../../connector-kit/scripts/build.mjs';
 import { buildHostedPages, ensureHostedPagesBuild } from './build-hosted-pages.mjs';
+import { newestMtime } from './newest-mtime.mjs';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(serverDir, '..', '..');
@@ -23,18 +24,6 @@ const sources = [
   join(repoRoot, 'packages', 'contracts', 'src'),
   join(repoRoot, 'packages', 'connectors'),
 ];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(
-    0,
-    ...readdirSync(path)
-      .filter((name) => name !== 'node_modules' && name !== 'dist')
-      .map((name) => newestMtime(join(path, name))),
-  );
-}
 
 export function serverBuildIsFresh() {
   if (!existsSync(serverBundle)) return false;
