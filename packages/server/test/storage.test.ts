@@ -285,22 +285,35 @@ describeEachEngine('storage', (database) => {
   it.each([
     [
       'cancelling older codes',
-      () => verifications.cancelOtherPendingVerificationsQuery(storage.db, '+12015550109', 'SignIn', 'v0', 1).compile(),
+      () =>
+        verifications.cancelOtherPendingVerificationsQuery.compile(storage.db, {
+          phone: '+12015550109',
+          usage: 'SignIn',
+          keepId: 'v0',
+          now: 1,
+        }),
     ],
     [
       'a send looking for an older pending code',
-      () => verifications.insertVerificationQuery.compile(storage.db, verification('v9', { phone: '+12015550109' })),
+      () =>
+        verifications.insertVerificationStatement.one.compile(
+          storage.db,
+          verification('v9', { phone: '+12015550109' }),
+        ),
     ],
     [
       // SQLite never batches; there the single insert above is what every send runs.
       'concurrent sends looking for older pending codes (one statement on PostgreSQL)',
       () =>
         database().engine === 'postgres'
-          ? verifications.insertVerificationsQuery.compile(storage.db, [
+          ? verifications.insertVerificationStatement.many.compile(storage.db, [
               verification('v9', { phone: '+12015550109' }),
               verification('v10', { phone: '+12015550110' }),
             ])
-          : verifications.insertVerificationQuery.compile(storage.db, verification('v9', { phone: '+12015550109' })),
+          : verifications.insertVerificationStatement.one.compile(
+              storage.db,
+              verification('v9', { phone: '+12015550109' }),
+            ),
     ],
   ])(
     'finds pending codes through the partial index when %s, also with a generic (prepared) plan',
@@ -321,12 +334,14 @@ describeEachEngine('storage', (database) => {
     const statements =
       database().engine === 'postgres'
         ? [
-            verifications.reserveVerificationAttemptsQuery.compile(storage.db, { ids: ['a', 'b'], nows: [1, 1] }),
-            verifications.settlePendingVerificationsQuery.compile(storage.db, {
-              ids: ['a', 'b'],
-              statuses: ['approved', 'expired'],
-              nows: [1, 1],
-            }),
+            verifications.reserveAttemptStatement.many.compile(storage.db, [
+              { id: 'a', now: 1 },
+              { id: 'b', now: 1 },
+            ]),
+            verifications.settleVerificationStatement.many.compile(storage.db, [
+              { id: 'a', status: 'approved', now: 1 },
+              { id: 'b', status: 'expired', now: 1 },
+            ]),
           ]
         : [verifications.findVerificationByIdQuery.compile(storage.db, { id: 'a' })];
     for (const statement of statements) {

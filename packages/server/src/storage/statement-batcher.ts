@@ -1,6 +1,6 @@
-import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type QueryResult, type RawBuilder, sql } from 'kysely';
 import { engineOf } from './capabilities.ts';
-import { precompiled } from './precompiled.ts';
+import { type Precompiled, precompiledUnnest } from './precompiled.ts';
 
 interface Waiting<Item, Result> {
   item: Item;
@@ -112,20 +112,65 @@ export function statementBatcher<DB, Item, Result = void>(
 }
 
 /**
+ * One statement that concurrent requests share on PostgreSQL, declared once: the form for one item,
+ * the form for a batch, and which rows an item writes. Every hot statement of the send and check
+ * paths is one of these (see storage/queries/verifications.ts and rate-limit-buckets.ts).
+ */
+export interface BatchedStatementOptions<DB, Item, Row> {
+  /**
+   * The rows an item writes (their keys). Items that share a key never share a statement: an
+   * `UPDATE ... FROM unnest(...)` changes a row once however often it is listed, and an upsert
+   * that met its own row twice would fail, so a second item for a row waits for the next batch.
+   */
+  key(item: Item): string | readonly string[];
+  /**
+   * The statement for one item: what SQLite runs for every item (its statements share one commit
+   * anyway, see sqlite-group-commit.ts), and PostgreSQL for an item alone in its turn or inside a
+   * transaction. Kept apart from `many`: with a single item it is the cheaper statement on both
+   * engines (PostgreSQL plans `unnest` over parameters as ten rows and replans it on every call).
+   */
+  one(db: Kysely<DB>, item: Item): Promise<QueryResult<Row>>;
+  /** The statement for a batch: one row per key of its items, in any order. */
+  many(db: Kysely<DB>, items: Item[]): Promise<QueryResult<Row>>;
+  /** The key of a returned row, to hand each item the rows of its own keys. */
+  rowKey(row: Row): string;
+}
+
+/** Runs the item (batched on PostgreSQL) and resolves with its rows, in the order of its keys. */
+export type BatchedStatement<DB, Item, Row> = (db: Kysely<DB>, item: Item) => Promise<Row[]>;
+
+/** Declares a batched statement; `one` and `many` stay reachable so a test can compare the two forms. */
+export function batchedStatement<DB, Item, Row, Options extends BatchedStatementOptions<DB, Item, Row>>(
+  options: Options & BatchedStatementOptions<DB, Item, Row>,
+): BatchedStatement<DB, Item, Row> & Pick<Options, 'one' | 'many'> {
+  const keysOf = (item: Item) => {
+    const key = options.key(item);
+    return typeof key === 'string' ? [key] : key;
+  };
+  const run = statementBatcher<DB, Item, Row[]>({
+    one: async (db, item) => (await options.one(db, item)).rows,
+    many: async (db, items) => {
+      const rows = (await options.many(db, items)).rows;
+      const byKey = new Map(rows.map((row) => [options.rowKey(row), row]));
+      return items.map((item) => keysOf(item).flatMap((key) => byKey.get(key) ?? []));
+    },
+    key: options.key,
+  });
+  return Object.assign(run, { one: options.one, many: options.many });
+}
+
+/**
  * PostgreSQL: one INSERT for any number of rows, `insert ... select * from unnest($1::text[], ...)`,
  * so the statement text (and its prepared plan) is the same whatever the batch size. `returning`
- * is SQL for a RETURNING clause; the returned rows come back (PostgreSQL keeps unnest's order).
- * `asyncCommit` commits without waiting for the WAL flush (see logAppender).
+ * is SQL for a RETURNING clause. `asyncCommit` commits without waiting for the WAL flush (see
+ * logAppender).
  */
 export function unnestInsert<DB, Row extends object, Returned = void>(
   table: string,
   columns: ReadonlyArray<readonly [column: keyof Row & string, postgresType: string]>,
   options: { returning?: RawBuilder<unknown>; asyncCommit?: boolean } = {},
-): ((db: Kysely<DB>, rows: Row[]) => Promise<Returned[]>) & {
-  /** The statement for these rows, as it would run (for EXPLAIN in tests). */
-  compile(db: Kysely<DB>, rows: Row[]): CompiledQuery<Returned>;
-} {
-  const query = precompiled((_db: Kysely<DB>, arrays: Record<string, unknown[]>) => {
+): Precompiled<[rows: readonly Row[]], Returned, DB> {
+  return precompiledUnnest<Row, Record<string, never>, Returned, DB>((_db, arrays) => {
     const names = sql.join(columns.map(([column]) => sql.ref(column)));
     const values = sql`unnest(${sql.join(columns.map(([column, type]) => sql`${arrays[column]}::${sql.raw(type)}[]`))}) as rows (${names})`;
     // set_config(..., true) lasts for this statement's own transaction only.
@@ -135,13 +180,6 @@ export function unnestInsert<DB, Row extends object, Returned = void>(
     const returning = options.returning ? sql` returning ${options.returning}` : sql``;
     return sql<Returned>`insert into ${sql.table(table)} (${names}) select rows.* from ${from}${returning}`;
   });
-  const arraysOf = (rows: Row[]) => {
-    const arrays: Record<string, unknown[]> = {};
-    for (const [column] of columns) arrays[column] = rows.map((row) => row[column]);
-    return arrays;
-  };
-  const run = async (db: Kysely<DB>, rows: Row[]) => (await query(db, arraysOf(rows))).rows;
-  return Object.assign(run, { compile: (db: Kysely<DB>, rows: Row[]) => query.compile(db, arraysOf(rows)) });
 }
 
 /**
