@@ -55,6 +55,29 @@ export function findTemplate<T extends { usageType: string }>(
 }
 
 /**
+ * Default texts for every usage, for connectors whose texts live in Passline (twilio-sms, dev-sms):
+ * the four code usages state the code's real lifetime, and the notices follow.
+ */
+export const defaultTextTemplates: ReadonlyArray<{ usageType: string; content: string }> = [
+  {
+    usageType: 'Register',
+    content: 'Your sign-up verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'SignIn',
+    content: 'Your sign-in verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'ForgotPassword',
+    content: 'Your password reset code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+  {
+    usageType: 'Generic',
+    content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
+  },
+];
+
+/**
  * Default texts for the notice usages, for connectors whose texts live in Passline. A connector
  * passes them to `findTemplate` as `defaults`, so a config saved before a notice existed sends it.
  */

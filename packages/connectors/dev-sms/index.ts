@@ -1,5 +1,6 @@
 import {
   defaultNoticeTemplates,
+  defaultTextTemplates,
   defineConnector,
   findTemplate,
   readReadme,
@@ -11,22 +12,7 @@ import {
 import { logo } from './logo.ts';
 
 const defaultTemplates = [
-  {
-    usageType: 'Register',
-    content: 'Your sign-up verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
-  {
-    usageType: 'SignIn',
-    content: 'Your sign-in verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
-  {
-    usageType: 'ForgotPassword',
-    content: 'Your password reset code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
-  {
-    usageType: 'Generic',
-    content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
+  ...defaultTextTemplates,
   // A notice, not a code: sent to the old number when an account's phone number changes.
   ...defaultNoticeTemplates,
 ];

@@ -1,5 +1,6 @@
 import {
   defaultNoticeTemplates,
+  defaultTextTemplates,
   endpointField,
   secret,
   templatesSchema,
@@ -17,22 +18,7 @@ const e164 = /^\+[1-9]\d{1,14}$/;
 const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
 
 export const defaultTemplates = [
-  {
-    usageType: 'Register',
-    content: 'Your sign-up verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
-  {
-    usageType: 'SignIn',
-    content: 'Your sign-in verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
-  {
-    usageType: 'ForgotPassword',
-    content: 'Your password reset code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
-  {
-    usageType: 'Generic',
-    content: 'Your verification code is {{code}}. It is valid for {{expiresInMinutes}} minutes.',
-  },
+  ...defaultTextTemplates,
   // A notice, not a code: sent to the old number when an account's phone number changes.
   ...defaultNoticeTemplates,
 ];
