@@ -4,21 +4,25 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/password-check.ts';
-import { type AdminAuthOptions, type AdminAuthService, createAdminAuthService } from './admin/admin-auth-service.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import {
+  type AdminAuthOptions,
+  type AdminAuthService,
+  createAdminAuthService,
+} from './console-auth/console-auth-service.ts';
 import { type KeyRing, loadKeyRing } from './crypto/keys.ts';
 import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
-import { type Clock, systemClock } from './services/clock.ts';
-import { loadConnectorRegistry } from './services/connector-registry.ts';
-import { type ConnectorService, createConnectorService } from './services/connector-service.ts';
+import { loadConnectorRegistry } from './services/connectors/connector-registry.ts';
+import { type ConnectorService, createConnectorService } from './services/connectors/connector-service.ts';
 import { createKeyRotationService, type KeyRotationService } from './services/key-rotation-service.ts';
-import { createSqlRateLimiter, type RateLimiter } from './services/rate-limiter.ts';
-import { connectRedis, redisHealthCheck } from './services/redis-connection.ts';
-import { createRedisRateLimiter } from './services/redis-rate-limiter.ts';
+import { createSqlRateLimiter, type RateLimiter } from './services/limits/rate-limiter.ts';
+import { connectRedis, redisHealthCheck } from './services/limits/redis-connection.ts';
+import { createRedisRateLimiter } from './services/limits/redis-rate-limiter.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
 import { createVerificationService, type VerificationService } from './services/verification-service.ts';
 import { migrate, openStorage, type Storage } from './storage/database.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleRoutes } from '../src/admin/console-routes.ts';
+import { consoleRoutes } from '../src/http/routes/console-app.ts';
 
 describe('serving the console build', () => {
   let dir: string;

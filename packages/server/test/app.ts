@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';
 import { createPassline, type Passline, type PasslineOverrides } from '../src/main.ts';
-import type { Clock } from '../src/services/clock.ts';
 import type { TestDatabase } from './engines.ts';
 
 export interface TestPassline extends Passline {

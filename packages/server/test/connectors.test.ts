@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { secretMask } from '@passline/connector-kit';
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryFailure } from '../src/services/delivery-errors.ts';
-import { maskRecipientIn } from '../src/services/recipient-masking.ts';
+import { DeliveryFailure } from '../src/services/connectors/delivery-errors.ts';
+import { maskRecipientIn } from '../src/services/connectors/recipient-masking.ts';
 import { devSmsConfig, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 

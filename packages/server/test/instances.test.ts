@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisRateLimiter } from '../src/services/redis-rate-limiter.ts';
+import { createRedisRateLimiter } from '../src/services/limits/redis-rate-limiter.ts';
 import { startTestPassline, type TestPassline, useDevSms } from './app.ts';
 import { describeEachEngine, redisUrl } from './engines.ts';
 

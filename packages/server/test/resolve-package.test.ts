@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolvePackageFrom } from '../src/services/resolve-package.ts';
+import { resolvePackageFrom } from '../src/services/connectors/resolve-package.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'passline-resolve-'));
 const project = join(root, 'project');

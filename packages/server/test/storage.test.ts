@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqlRateLimiter } from '../src/services/rate-limiter.ts';
+import { createSqlRateLimiter } from '../src/services/limits/rate-limiter.ts';
 import { migrate, openStorage, type Storage } from '../src/storage/database.ts';
 import { migrations } from '../src/storage/migrations/index.ts';
 import * as apiKeys from '../src/storage/queries/api-keys.ts';

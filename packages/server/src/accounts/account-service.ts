@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { normalisePhone } from '../phone.ts';
-import type { Clock } from '../services/clock.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import type { PasswordCheck } from './password-check.ts';

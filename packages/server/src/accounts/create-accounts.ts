@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
-import type { Clock } from '../services/clock.ts';
-import type { ConnectorService } from '../services/connector-service.ts';
-import type { RateLimiter } from '../services/rate-limiter.ts';
+import type { ConnectorService } from '../services/connectors/connector-service.ts';
+import type { RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';

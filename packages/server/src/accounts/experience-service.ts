@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
 import { normalisePhone } from '../phone.ts';
-import type { Clock } from '../services/clock.ts';
 import type { DeliveryMode, VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import type { PasswordCheck } from './password-check.ts';

@@ -1,7 +1,7 @@
 import { ipLimitKey } from '../client-ip.ts';
 import { decoyPasswordHash, verifyPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
-import type { LimitRule, RateLimiter } from '../services/rate-limiter.ts';
+import type { LimitRule, RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { UserRow } from './queries/users.ts';
 
 /** Password attempts (successful ones included) per number and per IP. */

@@ -1,7 +1,7 @@
 import { maskPhone } from '../phone.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
-import type { ConnectorService } from '../services/connector-service.ts';
-import { DeliveryFailure } from '../services/delivery-errors.ts';
+import type { ConnectorService } from '../services/connectors/connector-service.ts';
+import { DeliveryFailure } from '../services/connectors/delivery-errors.ts';
 
 /** The notice usage: its templates have no `{{code}}`, and it never falls back to Generic. */
 export const phoneChangedUsage = 'PhoneChanged';

@@ -1,9 +1,9 @@
 import { type SignInExperience, signInExperienceSchema } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { cachedSetting } from '../services/cached-setting.ts';
-import type { Clock } from '../services/clock.ts';
 import { patchSchemaOf } from '../services/patch-schema.ts';
 import type { Database } from '../storage/schema.ts';
 

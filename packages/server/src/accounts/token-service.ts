@@ -10,11 +10,11 @@ import {
   SignJWT,
 } from 'jose';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
-import type { Clock } from '../services/clock.ts';
 import type { Database } from '../storage/schema.ts';
 import * as refreshTokens from './queries/refresh-tokens.ts';
 import { insertSigningKey, listSigningKeys } from './queries/signing-keys.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
-import type { Clock } from '../services/clock.ts';
 import type { VerificationService, VerificationUsage } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import * as experienceVerifications from './queries/experience-verifications.ts';

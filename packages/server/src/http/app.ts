@@ -11,13 +11,12 @@ import {
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/create-accounts.ts';
-import { adminAuthRoutes } from '../admin/admin-auth-routes.ts';
-import type { AdminAuthService } from '../admin/admin-auth-service.ts';
-import { consoleRoutes } from '../admin/console-routes.ts';
 import type { TrustProxy } from '../config.ts';
+import { adminAuthRoutes } from '../console-auth/console-auth-routes.ts';
+import type { AdminAuthService } from '../console-auth/console-auth-service.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
-import type { ConnectorService } from '../services/connector-service.ts';
+import type { ConnectorService } from '../services/connectors/connector-service.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Storage } from '../storage/database.ts';
@@ -26,6 +25,7 @@ import { sendError } from './errors.ts';
 import { rejectNulCharacters } from './nul-characters.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { connectorRoutes } from './routes/connectors.ts';
+import { consoleRoutes } from './routes/console-app.ts';
 import { systemRoutes } from './routes/system.ts';
 import { verificationRoutes } from './routes/verifications.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { AdminAuthService, AuthenticatedAdmin } from '../admin/admin-auth-service.ts';
+import type { AdminAuthService, AuthenticatedAdmin } from '../console-auth/console-auth-service.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService, Principal } from '../services/api-key-service.ts';
 

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { generateApiKey, hashApiKey, newId } from '../crypto/codes.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyRow } from '../storage/queries/api-keys.ts';
 import * as apiKeyQueries from '../storage/queries/api-keys.ts';
 import type { Database } from '../storage/schema.ts';
-import type { Clock } from './clock.ts';
 
 export type ApiKeyScope = 'admin' | 'verify';
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Clock } from '../clock.ts';
 import { findSettingByKey, upsertSetting } from '../storage/queries/settings.ts';
 import type { Database } from '../storage/schema.ts';
-import type { Clock } from './clock.ts';
 
 export interface CachedSetting<T> {
   get(): Promise<T>;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { configuredKeyIds, type KeyRing } from '../crypto/keys.ts';
 import { reseal, sealContext, sealedKeyId, UnreadableSecretError } from '../crypto/secret-box.ts';
 import * as sealedValues from '../storage/queries/sealed-values.ts';
 import type { Database } from '../storage/schema.ts';
-import type { Clock } from './clock.ts';
 
 export interface ResealCounts {
   /** Re-encrypted under the current key by this run. */

@@ -1,10 +1,10 @@
 import { type VerificationSettings, verificationSettingsSchema } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { cachedSetting } from './cached-setting.ts';
-import type { Clock } from './clock.ts';
 import { patchSchemaOf } from './patch-schema.ts';
 
 // The schema (ranges, defaults, descriptions) is shared with the console, which checks the same ranges.

@@ -1,5 +1,6 @@
 import { requiredUsageTypes } from '@passline/connector-kit';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
@@ -8,11 +9,10 @@ import type { VerificationRow } from '../storage/queries/verifications.ts';
 import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { Database, VerificationStatus } from '../storage/schema.ts';
 import type { BackgroundTasks } from './background-tasks.ts';
-import type { Clock } from './clock.ts';
-import type { ConnectorService } from './connector-service.ts';
-import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
-import type { RateLimiter } from './rate-limiter.ts';
-import { sendLimitRules } from './send-limits.ts';
+import type { ConnectorService } from './connectors/connector-service.ts';
+import { DeliveryFailure, deliveryFailureToAppError } from './connectors/delivery-errors.ts';
+import type { RateLimiter } from './limits/rate-limiter.ts';
+import { sendLimitRules } from './limits/send-limits.ts';
 import type { SettingsService, VerificationSettings } from './settings-service.ts';
 
 export const verificationUsages = requiredUsageTypes;

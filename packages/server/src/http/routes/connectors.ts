@@ -9,7 +9,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
-import type { ConnectorService } from '../../services/connector-service.ts';
+import type { ConnectorService } from '../../services/connectors/connector-service.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import type { LimitRule, RateLimiter } from './rate-limiter.ts';
 
 // Checks every bucket first and counts only when all have room, in one atomic script: the same

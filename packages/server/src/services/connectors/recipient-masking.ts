@@ -1,6 +1,6 @@
 import { ConnectorError } from '@passline/connector-kit';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { maskPhone } from '../phone.ts';
+import { maskPhone } from '../../phone.ts';
 
 // What may stand between the digits of a written number: "+1 (201) 555-0123", "138 0013 8000".
 const separator = '[\\s().\\-/]{0,2}';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { ErrorCode } from '../errors.ts';
-import { giveBackBuckets, incrementBuckets } from '../storage/queries/rate-limit-buckets.ts';
-import type { Database } from '../storage/schema.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../clock.ts';
+import type { ErrorCode } from '../../errors.ts';
+import { giveBackBuckets, incrementBuckets } from '../../storage/queries/rate-limit-buckets.ts';
+import type { Database } from '../../storage/schema.ts';
 
 export interface LimitRule {
   key: string;

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireConsoleSession, sessionCookieName } from '../http/auth.ts';
 import { errorResponseSchema } from '../http/schemas.ts';
-import type { AdminAuthService, NewSession } from './admin-auth-service.ts';
+import type { AdminAuthService, NewSession } from './console-auth-service.ts';
 
 const credentials = {
   // Lengths are checked by the service, so the CLI and the console give the same messages.

@@ -1,6 +1,6 @@
-import { ipLimitKey } from '../client-ip.ts';
+import { ipLimitKey } from '../../client-ip.ts';
+import type { VerificationSettings } from '../settings-service.ts';
 import type { LimitRule } from './rate-limiter.ts';
-import type { VerificationSettings } from './settings-service.ts';
 
 const hour = 3_600_000;
 const day = 86_400_000;

@@ -2,11 +2,11 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ipLimitKey } from '../client-ip.ts';
+import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
-import type { Clock } from '../services/clock.ts';
-import type { LimitRule, RateLimiter } from '../services/rate-limiter.ts';
+import type { LimitRule, RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { Database } from '../storage/schema.ts';
 import * as sessionQueries from './queries/admin-sessions.ts';
 import { deleteAllAdminSetupTokens, insertAdminSetupToken } from './queries/admin-setup-tokens.ts';

@@ -12,17 +12,17 @@ import {
   templateVariableNames,
 } from '@passline/connector-kit';
 import type { Kysely } from 'kysely';
-import { generateCode, newId } from '../crypto/codes.ts';
-import type { KeyRing } from '../crypto/keys.ts';
-import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
-import { AppError } from '../errors.ts';
-import { maskPhone, normalisePhone } from '../phone.ts';
-import type { ConnectorRow } from '../storage/queries/connectors.ts';
-import * as connectorQueries from '../storage/queries/connectors.ts';
-import { insertDevOutboxMessage } from '../storage/queries/dev-outbox.ts';
-import { insertMessage } from '../storage/queries/messages.ts';
-import type { Database } from '../storage/schema.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../clock.ts';
+import { generateCode, newId } from '../../crypto/codes.ts';
+import type { KeyRing } from '../../crypto/keys.ts';
+import { open, seal, sealContext, UnreadableSecretError } from '../../crypto/secret-box.ts';
+import { AppError } from '../../errors.ts';
+import { maskPhone, normalisePhone } from '../../phone.ts';
+import type { ConnectorRow } from '../../storage/queries/connectors.ts';
+import * as connectorQueries from '../../storage/queries/connectors.ts';
+import { insertDevOutboxMessage } from '../../storage/queries/dev-outbox.ts';
+import { insertMessage } from '../../storage/queries/messages.ts';
+import type { Database } from '../../storage/schema.ts';
 import type { ConnectorRegistry } from './connector-registry.ts';
 import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
 import { withRecipientMasked } from './recipient-masking.ts';

@@ -1,5 +1,5 @@
 import type { ConnectorError } from '@passline/connector-kit';
-import { AppError, type ErrorCode } from '../errors.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
 
 const codeByKind = {
   invalid_config: 'delivery.rejected',

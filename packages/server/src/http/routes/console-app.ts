@@ -3,10 +3,10 @@ import { basename, dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { faviconSvg } from './favicon.ts';
+import { faviconSvg } from '../favicon.ts';
 
 /** Where `vite build` of packages/console writes. */
-export const consoleDistDir = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+export const consoleDistDir = fileURLToPath(new URL('../../../../console/dist/', import.meta.url));
 
 // The console loads nothing from elsewhere. CodeMirror injects <style> elements, hence
 // 'unsafe-inline' for styles only; logos are data: URLs.
