@@ -23,6 +23,7 @@ import { createKeyRotationService, type KeyRotationService } from './services/ke
 import { createSqlRateLimiter, type RateLimiter } from './services/limits/rate-limiter.ts';
 import { connectRedis, redisHealthCheck } from './services/limits/redis-connection.ts';
 import { createRedisRateLimiter } from './services/limits/redis-rate-limiter.ts';
+import { createMessageLogService } from './services/message-log-service.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
 import { createVerificationService, type VerificationService } from './services/verification-service.ts';
 import { migrate, openStorage, type Storage } from './storage/database.ts';
@@ -144,6 +145,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       apiKeys,
       connectors,
       settings,
+      messageLog: createMessageLogService({ db: storage.db }),
       verifications,
       adminAuth,
       accounts,
