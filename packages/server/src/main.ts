@@ -6,6 +6,7 @@ import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/password-check.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { adminAuthRoutes } from './console-auth/console-auth-routes.ts';
 import {
   type AdminAuthOptions,
   type AdminAuthService,
@@ -147,8 +148,9 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       settings,
       messageLog: createMessageLogService({ db: storage.db }),
       verifications,
-      adminAuth,
-      accounts,
+      consoleSessions: adminAuth,
+      // The add-ons' routes: console sign-in, and end-user accounts.
+      plugins: [adminAuthRoutes({ adminAuth }), accounts.routes({ apiKeys })],
       trustProxy: config.trustProxy,
       version,
       redisReachable: redis ? redisHealthCheck(redis) : undefined,

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError } from '../errors.ts';
+import type { AuthenticatedAdmin } from '../http/auth.ts';
 import type { LimitRule, RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { Database } from '../storage/schema.ts';
 import * as sessionQueries from './queries/admin-sessions.ts';
@@ -61,14 +62,6 @@ export interface AdminSessionView {
   /** Sent back in `x-csrf-token` on every state-changing request. */
   csrfToken: string;
   expiresAt: string;
-}
-
-export interface AuthenticatedAdmin {
-  sessionId: string;
-  adminId: string;
-  username: string;
-  csrfToken: string;
-  expiresAt: number;
 }
 
 export interface NewSession {

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
+  type FastifyPluginAsyncZod,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
@@ -10,10 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Accounts } from '../accounts/create-accounts.ts';
 import type { TrustProxy } from '../config.ts';
-import { adminAuthRoutes } from '../console-auth/console-auth-routes.ts';
-import type { AdminAuthService } from '../console-auth/console-auth-service.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connectors/connector-service.ts';
@@ -22,6 +20,7 @@ import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
+import type { ConsoleSessions } from './auth.ts';
 import { sendError } from './errors.ts';
 import { rejectNulCharacters } from './nul-characters.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -42,8 +41,10 @@ export interface HttpDeps {
   settings: SettingsService;
   messageLog: MessageLogService;
   verifications: VerificationService;
-  adminAuth: AdminAuthService;
-  accounts: Accounts;
+  /** Console sign-in's sessions, for the admin guard (see auth.ts). */
+  consoleSessions: ConsoleSessions;
+  /** The add-ons' routes (console sign-in, accounts), registered after the core's. */
+  plugins: FastifyPluginAsyncZod[];
   /** Which peers may set X-Forwarded-For (config.ts explains the values). */
   trustProxy: TrustProxy;
   version: string;
@@ -77,7 +78,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', undefined);
   app.decorateRequest('admin', undefined);
-  app.decorate('adminAuth', deps.adminAuth);
+  app.decorate('consoleSessions', deps.consoleSessions);
   await app.register(cookie);
 
   await app.register(swagger, {
@@ -161,8 +162,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(messageRoutes(deps));
   await app.register(devOutboxRoutes(deps));
   await app.register(apiKeyRoutes(deps));
-  await app.register(adminAuthRoutes(deps));
-  await app.register(deps.accounts.routes({ apiKeys: deps.apiKeys }));
+  for (const plugin of deps.plugins) await app.register(plugin);
   await app.register(consoleRoutes());
   return app;
 }

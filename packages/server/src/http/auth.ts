@@ -1,7 +1,25 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { AdminAuthService, AuthenticatedAdmin } from '../console-auth/console-auth-service.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService, Principal } from '../services/api-key-service.ts';
+
+/** A console admin signed in through a session cookie. */
+export interface AuthenticatedAdmin {
+  sessionId: string;
+  adminId: string;
+  username: string;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+/**
+ * What the guards need of console sign-in. The console-auth slice implements it and main.ts hands
+ * it to buildHttpApp, so the HTTP core never depends on the slice.
+ */
+export interface ConsoleSessions {
+  /** The admin behind a session token, or undefined when the session is unknown or expired. */
+  authenticate(token: string): Promise<AuthenticatedAdmin | undefined>;
+  csrfMatches(admin: AuthenticatedAdmin, csrfToken: string | undefined): boolean;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +33,7 @@ declare module 'fastify' {
      * `requireScope(apiKeys, 'admin')` and get session support without each taking one more
      * dependency.
      */
-    adminAuth: AdminAuthService | undefined;
+    consoleSessions: ConsoleSessions | undefined;
   }
 }
 
@@ -33,8 +51,8 @@ export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'):
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const header = request.headers.authorization;
     const sessionToken = request.cookies?.[sessionCookieName];
-    if (!header && scope === 'admin' && sessionToken && request.server.adminAuth) {
-      const admin = await requireConsoleSession(request.server.adminAuth, request);
+    if (!header && scope === 'admin' && sessionToken && request.server.consoleSessions) {
+      const admin = await requireConsoleSession(request.server.consoleSessions, request);
       request.principal = { keyId: `console:${admin.username}`, scope: 'admin' };
       return;
     }
@@ -60,15 +78,15 @@ export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'):
  * header is the second lock for browsers or proxies that get SameSite wrong.
  */
 export async function requireConsoleSession(
-  adminAuth: AdminAuthService,
+  sessions: ConsoleSessions,
   request: FastifyRequest,
 ): Promise<AuthenticatedAdmin> {
   const token = request.cookies?.[sessionCookieName];
-  const admin = token ? await adminAuth.authenticate(token) : undefined;
+  const admin = token ? await sessions.authenticate(token) : undefined;
   if (!admin) throw new AppError('auth.session_invalid');
   if (!safeMethods.has(request.method)) {
     const csrf = request.headers['x-csrf-token'];
-    if (!adminAuth.csrfMatches(admin, typeof csrf === 'string' ? csrf : undefined)) {
+    if (!sessions.csrfMatches(admin, typeof csrf === 'string' ? csrf : undefined)) {
       throw new AppError('auth.csrf_invalid');
     }
   }
