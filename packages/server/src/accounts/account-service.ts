@@ -7,9 +7,8 @@ import type { Database } from '../storage/schema.ts';
 import type { PasswordCheck } from './password-check.ts';
 import type { PhoneChangeNotice } from './phone-change-notice.ts';
 import { findUserById, type UserRow, updateUserPhoneById } from './queries/users.ts';
-import type { EndUser } from './routes/user-auth.ts';
 import type { SignInExperienceSettings } from './sign-in-experience-settings.ts';
-import type { TokenService, TokenSet } from './token-service.ts';
+import type { EndUser, TokenService, TokenSet } from './token-service.ts';
 import type { VerificationGrants } from './verification-grants.ts';
 
 /**

@@ -44,6 +44,15 @@ export interface AccessTokenClaims extends JWTPayload {
 }
 
 /** A session's refresh token as just issued, and what its access tokens carry. */
+/** Who is calling an end-user route, from the verified access token. */
+export interface EndUser {
+  id: string;
+  /** The session (refresh-token family) the token belongs to; absent in tokens issued before sessions were named. */
+  sessionId?: string;
+  /** When the user last proved who they are, in milliseconds; absent when unknown. */
+  authTime?: number;
+}
+
 export interface IssuedSession {
   refreshToken: string;
   familyId: string;

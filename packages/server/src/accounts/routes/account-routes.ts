@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
 import type { AccountService } from '../account-service.ts';
-import type { TokenService } from '../token-service.ts';
+import type { EndUser, TokenService } from '../token-service.ts';
 import {
   localeSchema,
   phoneInputSchema,
@@ -12,7 +12,7 @@ import {
   userRoute,
   verificationIdSchema,
 } from './schemas.ts';
-import { type EndUser, issuerOf, requireUser } from './user-auth.ts';
+import { issuerOf, requireUser } from './user-auth.ts';
 
 /** The signed-in end user's own account (Bearer access token). */
 export function accountRoutes(deps: {

@@ -1,15 +1,6 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../../errors.ts';
-import type { TokenService } from '../token-service.ts';
-
-/** Who is calling an end-user route, from the verified access token. */
-export interface EndUser {
-  id: string;
-  /** The session (refresh-token family) the token belongs to; absent in tokens issued before sessions were named. */
-  sessionId?: string;
-  /** When the user last proved who they are, in milliseconds; absent when unknown. */
-  authTime?: number;
-}
+import type { EndUser, TokenService } from '../token-service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
