@@ -1,6 +1,4 @@
 import {
-  type ConnectorContext,
-  ConnectorError,
   type ConnectorFactory,
   type ConnectorLogger,
   configJsonSchema,
@@ -20,12 +18,10 @@ import { AppError } from '../../errors.ts';
 import { maskPhone, normalisePhone } from '../../phone.ts';
 import type { ConnectorRow } from '../../storage/queries/connectors.ts';
 import * as connectorQueries from '../../storage/queries/connectors.ts';
-import { insertDevOutboxMessage } from '../../storage/queries/dev-outbox.ts';
-import { insertMessage } from '../../storage/queries/messages.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { ConnectorRegistry } from './connector-registry.ts';
+import { createDelivery } from './delivery.ts';
 import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
-import { withRecipientMasked } from './recipient-masking.ts';
 
 export interface ConnectorView {
   id: string;
@@ -46,20 +42,6 @@ export interface ActiveConnector {
   config: unknown;
 }
 
-export interface DeliveryInput {
-  to: string;
-  usage: string;
-  locale?: string;
-  /** `code` and `expiresInMinutes` for code usages; `{}` for notices (`PhoneChanged`). */
-  payload: Readonly<Record<string, string>>;
-}
-
-export interface DeliveryOutcome {
-  messageId: string | null;
-  messageLogId: string;
-  latencyMs: number;
-}
-
 export interface ConnectorServiceDeps {
   db: Kysely<Database>;
   registry: ConnectorRegistry;
@@ -75,7 +57,7 @@ export type ConnectorService = ReturnType<typeof createConnectorService>;
 
 export function createConnectorService(deps: ConnectorServiceDeps) {
   const { db, registry, keys, clock } = deps;
-  const fetchImpl = deps.fetch ?? fetch;
+  const deliver = createDelivery({ db, clock, logger: deps.logger, fetch: deps.fetch ?? fetch });
   const cacheMs = deps.cacheMs ?? 2000;
   const activeCache = new Map<string, { value: ActiveConnector | undefined; until: number }>();
 
@@ -187,99 +169,6 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     const row = await connectorQueries.findConnectorById(db, id);
     if (!row) throw new AppError('connector.not_found', `No connector "${id}".`);
     return row;
-  }
-
-  // One context per factory: a pino child logger per delivery costs as much as the delivery.
-  const contexts = new Map<string, ConnectorContext>();
-  function contextFor(factory: ConnectorFactory): ConnectorContext {
-    let context = contexts.get(factory.metadata.id);
-    if (!context) {
-      context = newContext(factory);
-      contexts.set(factory.metadata.id, context);
-    }
-    return context;
-  }
-
-  function newContext(factory: ConnectorFactory): ConnectorContext {
-    return {
-      fetch: fetchImpl,
-      logger: deps.logger.child({ connector: factory.metadata.id }),
-      outbox: {
-        record: async (entry) => {
-          await insertDevOutboxMessage(db, {
-            phone: entry.to,
-            to_masked: maskPhone(entry.to),
-            usage: entry.usage,
-            text: entry.text,
-            created_at: clock.now(),
-          });
-        },
-      },
-    };
-  }
-
-  /**
-   * Sends through a factory and writes one message-log row whatever happens. The row never holds
-   * the code: only the masked number, ids, status and the provider's error.
-   */
-  async function deliver(
-    factory: ConnectorFactory,
-    config: unknown,
-    input: DeliveryInput,
-    meta: { connectorId: string | null; verificationId: string | null; isTest: boolean },
-  ): Promise<DeliveryOutcome> {
-    const started = performance.now();
-    const messageLogId = newId('msg');
-    const base = {
-      id: messageLogId,
-      verification_id: meta.verificationId,
-      connector_id: meta.connectorId,
-      factory_id: factory.metadata.id,
-      to_masked: maskPhone(input.to),
-      usage: input.usage,
-      is_test: meta.isTest ? 1 : 0,
-    };
-    let result: { messageId: string | null };
-    try {
-      result = await factory.sendMessage(input, config, contextFor(factory));
-    } catch (caught) {
-      // Providers quote the number back in their errors; what is stored, logged and returned is masked.
-      const error = withRecipientMasked(
-        isConnectorError(caught)
-          ? caught
-          : new ConnectorError(
-              'provider_unavailable',
-              `The connector failed unexpectedly: ${(caught as Error)?.message}`,
-            ),
-        input.to,
-      );
-      const latencyMs = Math.round(performance.now() - started);
-      await insertMessage(db, {
-        ...base,
-        status: 'failed',
-        provider_message_id: null,
-        error_kind: error.kind,
-        error_code: error.providerCode ?? null,
-        error_message: loggedErrorText(error),
-        provider_request_id: error.providerRequestId ?? null,
-        latency_ms: latencyMs,
-        created_at: clock.now(),
-      });
-      throw new DeliveryFailure(error, messageLogId);
-    }
-    const latencyMs = Math.round(performance.now() - started);
-    await insertMessage(db, {
-      ...base,
-      status: 'sent',
-      provider_message_id: result.messageId,
-      error_kind: null,
-      error_code: null,
-      error_message: null,
-      provider_request_id: null,
-      latency_ms: latencyMs,
-      created_at: clock.now(),
-    });
-    return { messageId: result.messageId, messageLogId, latencyMs };
   }
 
   return {
@@ -396,15 +285,4 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       }
     },
   };
-}
-
-/**
- * The message-log text of a failed delivery: the connector's whole explanation (what to do, and
- * the provider's documentation link where it has one, such as Twilio's error pages), with the
- * provider's own words added when the explanation does not quote them.
- */
-function loggedErrorText(error: ConnectorError): string {
-  const said = error.providerMessage;
-  const text = said && !error.message.includes(said) ? `${error.message} Provider said: "${said}"` : error.message;
-  return text.slice(0, 1000);
 }
