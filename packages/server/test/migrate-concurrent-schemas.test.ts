@@ -18,8 +18,11 @@ describeEachEngine(
       const churning = (async () => {
         for (let round = 0; !stop && round < 2000; round++) {
           const names = Array.from({ length: 8 }, () => `churn_${randomBytes(5).toString('hex')}`);
-          await churn.query(names.map((name) => `create schema ${name}`).join(';'));
-          await churn.query(names.map((name) => `drop schema ${name}`).join(';'));
+          // Tables too: the scan asks pg_get_serial_sequence of every column with a default.
+          await churn.query(
+            names.map((name) => `create schema ${name}; create table ${name}.t (id serial primary key)`).join(';'),
+          );
+          await churn.query(names.map((name) => `drop schema ${name} cascade`).join(';'));
         }
       })();
       const schemas = Array.from({ length: 6 }, () => `m_${randomBytes(5).toString('hex')}`);

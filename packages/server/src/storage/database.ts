@@ -134,9 +134,11 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
       return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
     }
     // The migrator lists the tables of every schema in the database, asking has_schema_privilege
-    // of each; a schema that another client drops meanwhile (another application sharing the
-    // cluster, a parallel test run) fails that scan with invalid_schema_name. Nothing was changed,
-    // so the scan is simply repeated.
-    if ((error as { code?: string }).code !== '3F000' || attempt === 20) throw error;
+    // and pg_get_serial_sequence of each; a schema or table that another client drops meanwhile
+    // (another application sharing the cluster, a parallel test run) fails that scan with
+    // invalid_schema_name or undefined_table. Migrations run in a transaction, so nothing was
+    // changed and the whole run is simply repeated; a real error repeats and is thrown.
+    const code = (error as { code?: string }).code;
+    if ((code !== '3F000' && code !== '42P01') || attempt === 20) throw error;
   }
 }
