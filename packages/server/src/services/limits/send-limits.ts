@@ -16,7 +16,8 @@ const day = 86_400_000;
  * the per-number caps are all there is, as the strictest reading of the settings.
  */
 export function sendLimitRules(phone: string, ip: string | undefined, settings: VerificationSettings): LimitRule[] {
-  const client = ip === undefined ? '' : `:${ipLimitKey(ip)}`;
+  const clientKey = ip === undefined ? undefined : ipLimitKey(ip);
+  const client = clientKey === undefined ? '' : `:${clientKey}`;
   const rules: LimitRule[] = [];
   if (settings.resendCooldownSeconds > 0) {
     rules.push({
@@ -30,11 +31,11 @@ export function sendLimitRules(phone: string, ip: string | undefined, settings: 
     { key: `phone-hour:${phone}${client}`, limit: settings.phoneHourlyLimit, windowMs: hour, code: 'rate_limit.phone' },
     { key: `phone-day:${phone}${client}`, limit: settings.phoneDailyLimit, windowMs: day, code: 'rate_limit.phone' },
   );
-  if (ip !== undefined) {
+  if (clientKey !== undefined) {
     rules.push(
       { key: `phone-hour:${phone}`, limit: settings.phoneHourlyCeiling, windowMs: hour, code: 'rate_limit.phone' },
       { key: `phone-day:${phone}`, limit: settings.phoneDailyCeiling, windowMs: day, code: 'rate_limit.phone' },
-      { key: `ip-hour:${ipLimitKey(ip)}`, limit: settings.ipHourlyLimit, windowMs: hour, code: 'rate_limit.ip' },
+      { key: `ip-hour:${clientKey}`, limit: settings.ipHourlyLimit, windowMs: hour, code: 'rate_limit.ip' },
     );
   }
   return rules;
