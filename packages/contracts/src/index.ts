@@ -9,5 +9,6 @@ export * from './connectors.ts';
 export * from './console-session.ts';
 export * from './errors.ts';
 export * from './messages.ts';
+export * from './protection.ts';
 export * from './settings.ts';
 export * from './vocabulary.ts';

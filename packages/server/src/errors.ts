@@ -137,6 +137,46 @@ export const errorCatalog = {
     message: 'Too many codes requested; try again later.',
     description: 'Too many codes requested from this IP address in the window.',
   },
+  'rate_limit.prefix': {
+    status: 429,
+    message: 'Too many codes requested for numbers like this one; try again later.',
+    description: 'The hourly budget of the number range (numbers that share all but their last digits) is spent; see docs/protection.md.',
+  },
+  'rate_limit.country': {
+    status: 429,
+    message: 'Too many codes requested for this country; try again later.',
+    description: "The destination country's hourly budget is spent.",
+  },
+  'rate_limit.global': {
+    status: 429,
+    message: 'The service is sending too many codes right now; try again later.',
+    description: "The deployment's hourly or daily budget is spent.",
+  },
+  'fraud.country_blocked': {
+    status: 403,
+    message: 'Codes cannot be sent to numbers in this country.',
+    description: 'The destination country is not allowed by the protection settings.',
+  },
+  'fraud.number_type_blocked': {
+    status: 403,
+    message: 'Codes cannot be sent to this kind of number.',
+    description: 'The number type (premium rate, toll-free, satellite, ...) is not allowed by the protection settings.',
+  },
+  'fraud.low_conversion': {
+    status: 429,
+    message: 'Codes cannot be sent to numbers like this one right now; try again later.',
+    description: 'Codes sent to this number range, client IP or country are mostly never entered, so the conversion guard refuses more for a while.',
+  },
+  'fraud.challenge_required': {
+    status: 400,
+    message: 'Solve the challenge first: send its solution in the `challenge` field.',
+    description: 'The Experience API asks for a solved challenge (proof of work or CAPTCHA) before it sends a code.',
+  },
+  'fraud.challenge_failed': {
+    status: 400,
+    message: 'The challenge solution is wrong, expired or already used; solve a new one.',
+    description: 'The challenge solution did not verify.',
+  },
   'connector.none_active': {
     status: 503,
     message: 'No SMS connector is active. Set one up in the console or with POST /api/connectors.',
