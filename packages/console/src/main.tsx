@@ -18,6 +18,7 @@ import { ConnectorSetupPage } from './pages/ConnectorSetupPage.tsx';
 import { ConnectorsPage } from './pages/ConnectorsPage.tsx';
 import { DevOutboxPage } from './pages/DevOutboxPage.tsx';
 import { MessagesPage } from './pages/MessagesPage.tsx';
+import { ProtectionPage } from './pages/Protection.tsx';
 import { SignInExperiencePage } from './pages/SignInExperiencePage.tsx';
 import { VerificationSettingsPage } from './pages/VerificationSettingsPage.tsx';
 import { href, navigate, useRoute } from './router.ts';
@@ -85,6 +86,7 @@ const navItems = [
   { path: '/verification', label: 'Verification settings' },
   { path: '/sign-in-experience', label: 'Sign-in experience' },
   { path: '/messages', label: 'Messages' },
+  { path: '/protection', label: 'Protection' },
   { path: '/api-keys', label: 'API keys' },
 ];
 
@@ -136,6 +138,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   else if (path === '/verification') page = <VerificationSettingsPage />;
   else if (path === '/sign-in-experience') page = <SignInExperiencePage />;
   else if (path === '/messages') page = <MessagesPage />;
+  else if (path === '/protection') page = <ProtectionPage />;
   else if (path === '/api-keys') page = <ApiKeysPage />;
   else if (path === '/dev-outbox') page = <DevOutboxPage />;
   else page = <h1 tabIndex={-1}>Page not found</h1>;
