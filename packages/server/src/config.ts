@@ -53,6 +53,11 @@ const environmentSchema = z.object({
       }
       return parsed;
     }),
+  PASSLINE_CHALLENGE_SECRET: z.string().min(1).optional(),
+  PASSLINE_ALERT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64')
+    .optional(),
   PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   PASSLINE_DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
 });
@@ -78,6 +83,8 @@ export interface Config {
    * is the client), a number of proxy hops in front of Passline, or the proxies' addresses and CIDRs.
    */
   trustProxy: TrustProxy;
+  /** Secrets that protection settings refer to: a CAPTCHA's secret key, the alert webhook's signing secret. */
+  protectionSecrets?: { challengeSecret: string | undefined; alertWebhookSecret: string | undefined };
 }
 
 export type TrustProxy = false | number | string[];
@@ -130,6 +137,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       .map((entry) => entry.trim())
       .filter(Boolean),
     trustProxy: env.PASSLINE_TRUST_PROXY,
+    protectionSecrets: {
+      challengeSecret: env.PASSLINE_CHALLENGE_SECRET,
+      alertWebhookSecret: env.PASSLINE_ALERT_WEBHOOK_SECRET,
+    },
   });
 }
 

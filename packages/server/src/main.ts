@@ -25,6 +25,7 @@ import { createSqlRateLimiter, type RateLimiter } from './services/limits/rate-l
 import { connectRedis, redisHealthCheck } from './services/limits/redis-connection.ts';
 import { createRedisRateLimiter } from './services/limits/redis-rate-limiter.ts';
 import { createMessageLogService } from './services/message-log-service.ts';
+import { createProtection, type Protection } from './services/protection/create-protection.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
 import { createVerificationService, type VerificationService } from './services/verification-service.ts';
 import { migrate, openStorage, type Storage } from './storage/database.ts';
@@ -45,6 +46,8 @@ export interface Passline {
   connectors: ConnectorService;
   settings: SettingsService;
   verifications: VerificationService;
+  /** SMS-pumping protection: policy, budgets, conversion guard, challenges, alerts. */
+  protection: Protection;
   /** Shared by every limit (sends, console sign-in): SQL buckets, or Redis when configured. */
   limiter: RateLimiter;
   adminAuth: AdminAuthService;
@@ -108,10 +111,21 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       fetch: overrides.fetch,
       cacheMs,
     });
+    const protection = createProtection({
+      db: storage.db,
+      clock,
+      keys,
+      limiter,
+      logger,
+      secrets: config.protectionSecrets,
+      fetch: overrides.fetch,
+      cacheMs,
+    });
     const verifications = createVerificationService({
       db: storage.db,
       connectors,
       limiter,
+      protection: protection.service,
       settings,
       keys,
       clock,
@@ -148,6 +162,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       settings,
       messageLog: createMessageLogService({ db: storage.db }),
       verifications,
+      protection,
       consoleSessions: adminAuth,
       // The add-ons' routes: console sign-in, and end-user accounts.
       plugins: [adminAuthRoutes({ adminAuth }), accounts.routes({ apiKeys })],
@@ -166,6 +181,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       connectors,
       settings,
       verifications,
+      protection,
       limiter,
       adminAuth,
       accounts,
@@ -173,6 +189,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       async close() {
         await app.close();
         await background.drain();
+        await protection.alerts.idle();
         await storage.close();
         if (redis) await redis.quit().catch(() => redis?.disconnect());
       },

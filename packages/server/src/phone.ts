@@ -1,5 +1,7 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AppError } from './errors.ts';
+
+export type { PhoneNumber };
 
 /**
  * Normalises any common spelling of a number to E.164, so "+1 (201) 555-0123" and "+12015550123"
@@ -9,12 +11,17 @@ import { AppError } from './errors.ts';
  * provider is paid to try them.
  */
 export function normalisePhone(input: string): string {
+  return parsePhone(input).number;
+}
+
+/** `normalisePhone`, keeping what the parse learnt (country, number type) for the send's protection checks. */
+export function parsePhone(input: string): PhoneNumber {
   const trimmed = input.trim().replace(/^00/, '+');
   const parsed = trimmed.startsWith('+') ? parsePhoneNumberFromString(trimmed) : undefined;
   if (!parsed?.isValid()) {
     throw new AppError('phone.invalid');
   }
-  return parsed.number;
+  return parsed;
 }
 
 /** `+12015550123` → `+1201*****23`: enough to tell numbers apart in logs, not enough to dial. */

@@ -79,7 +79,8 @@ describe.skipIf(!redisUrl)(
           { key: 'cooldown:x', limit: 1, windowMs: 60_000, code: 'rate_limit.resend_cooldown' as const },
           { key: 'hour:x', limit: 5, windowMs: 3_600_000, code: 'rate_limit.phone' as const },
         ];
-        expect(await limiterA.consume(rules)).toEqual({ allowed: true });
+        expect(await limiterA.consume(rules)).toEqual({ allowed: true, hits: [1, 1] });
+        expect(await limiterB.peek(['hour:x', 'cooldown:x', 'unknown'])).toEqual([1, 1, 0]);
         const refused = await limiterB.consume(rules);
         expect(refused).toMatchObject({ allowed: false, rule: { code: 'rate_limit.resend_cooldown' } });
         expect(refused.allowed === false && refused.retryAfterMs).toBeGreaterThan(59_000);

@@ -90,7 +90,7 @@ export function createAccountService(deps: {
           locale: input.locale,
           ip: input.ip,
         },
-        { delivery: 'background' },
+        { delivery: 'background', source: 'account' },
       );
       await grants.record(sent.id, reauthenticationEvent, user.id);
       return { verificationId: sent.id, expiresAt: sent.expiresAt };
@@ -155,7 +155,7 @@ export function createAccountService(deps: {
           locale: input.locale,
           ip: input.ip,
         },
-        { delivery: 'background' },
+        { delivery: 'background', source: 'account' },
       );
       await grants.record(sent.id, 'Generic', endUser.id);
       return { verificationId: sent.id, expiresAt: sent.expiresAt };

@@ -64,6 +64,8 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       event: ExperienceEvent;
       locale?: string;
       ip?: string;
+      /** The client's challenge solution, when protection asks for one. */
+      challenge?: string;
     }): Promise<{ verificationId: string; expiresAt: string }> {
       const settings = await deps.settings.get();
       requireEnabled(
@@ -79,7 +81,11 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
           locale: input.locale,
           ip: input.ip,
         },
-        { delivery: deliveryFor(input.event, account !== undefined, settings) },
+        {
+          delivery: deliveryFor(input.event, account !== undefined, settings),
+          source: 'experience',
+          challenge: { solution: input.challenge },
+        },
       );
       await grants.record(sent.id, input.event);
       return { verificationId: sent.id, expiresAt: sent.expiresAt };

@@ -16,6 +16,8 @@ import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connectors/connector-service.ts';
 import type { MessageLogService } from '../services/message-log-service.ts';
+import type { ProtectionReports } from '../services/protection/protection-reports.ts';
+import type { ProtectionSettingsService } from '../services/protection/protection-settings.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Storage } from '../storage/database.ts';
@@ -28,6 +30,7 @@ import { connectorRoutes } from './routes/connectors.ts';
 import { consoleRoutes } from './routes/console-app.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { protectionRoutes } from './routes/protection.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { verificationRoutes } from './routes/verifications.ts';
@@ -41,6 +44,7 @@ export interface HttpDeps {
   settings: SettingsService;
   messageLog: MessageLogService;
   verifications: VerificationService;
+  protection: { settings: ProtectionSettingsService; reports: ProtectionReports };
   /** Console sign-in's sessions, for the admin guard (see auth.ts). */
   consoleSessions: ConsoleSessions;
   /** The add-ons' routes (console sign-in, accounts), registered after the core's. */
@@ -160,6 +164,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(connectorRoutes(deps));
   await app.register(settingsRoutes(deps));
   await app.register(messageRoutes(deps));
+  await app.register(protectionRoutes({ ...deps.protection, apiKeys: deps.apiKeys }));
   await app.register(devOutboxRoutes(deps));
   await app.register(apiKeyRoutes(deps));
   for (const plugin of deps.plugins) await app.register(plugin);

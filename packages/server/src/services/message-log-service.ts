@@ -1,10 +1,10 @@
 import type { DevOutboxMessage, LoggedConnector, MessagePage } from '@passline/contracts';
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors.ts';
 import { normalisePhone } from '../phone.ts';
 import { listDevOutbox, listDevOutboxByPhone } from '../storage/queries/dev-outbox.ts';
 import { listLoggedConnectors, listMessages, type MessageRow } from '../storage/queries/messages.ts';
 import type { Database } from '../storage/schema.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 export interface MessageLogQuery {
   status?: MessageRow['status'];
@@ -85,33 +85,4 @@ function messageView(row: MessageRow): MessagePage['items'][number] {
       : null,
     latencyMs: row.latency_ms,
   };
-}
-
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-/** A cursor this API did not hand out is a client error, not a silent first page. */
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const [createdAt, id] = Array.isArray(decoded) ? (decoded as unknown[]) : [];
-  if (
-    Number.isSafeInteger(createdAt) &&
-    (createdAt as number) >= 0 &&
-    typeof id === 'string' &&
-    id.length > 0 &&
-    id.length <= 100 &&
-    !id.includes('\u0000')
-  ) {
-    return { createdAt: createdAt as number, id };
-  }
-  const message = 'is not a cursor from this API; pass nextCursor from the previous page unchanged';
-  throw new AppError('request.invalid', `Invalid request: querystring.cursor: ${message}`, {
-    issues: [{ path: 'querystring.cursor', message }],
-  });
 }

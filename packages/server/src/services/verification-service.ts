@@ -1,10 +1,11 @@
 import { requiredUsageTypes } from '@passline/connector-kit';
 import type { Kysely } from 'kysely';
+import { ipLimitKey } from '../client-ip.ts';
 import type { Clock } from '../clock.ts';
 import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import { maskPhone, normalisePhone } from '../phone.ts';
+import { maskPhone, parsePhone } from '../phone.ts';
 import type { VerificationRow } from '../storage/queries/verifications.ts';
 import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { Database, VerificationStatus } from '../storage/schema.ts';
@@ -13,6 +14,7 @@ import type { ConnectorService } from './connectors/connector-service.ts';
 import { DeliveryFailure, deliveryFailureToAppError } from './connectors/delivery-errors.ts';
 import type { RateLimiter } from './limits/rate-limiter.ts';
 import { sendLimitRules } from './limits/send-limits.ts';
+import { isProtectionRule, type ProtectionService } from './protection/protection-service.ts';
 import type { SettingsService, VerificationSettings } from './settings-service.ts';
 
 export const verificationUsages = requiredUsageTypes;
@@ -38,6 +40,14 @@ export interface VerificationView {
  */
 export type DeliveryMode = 'sync' | 'background' | 'suppressed';
 
+export interface SendOptions {
+  delivery?: DeliveryMode;
+  /** Who asked, for protection's refusal events: the API key id, or the end-user flow. */
+  source?: string;
+  /** The public Experience API passes the client's challenge solution (protection may ask for one). */
+  challenge?: { solution: string | undefined };
+}
+
 /** Internal view with the full number, for the end-user flows built on verifications. */
 export interface VerificationRecord {
   id: string;
@@ -52,6 +62,7 @@ export interface VerificationServiceDeps {
   db: Kysely<Database>;
   connectors: ConnectorService;
   limiter: RateLimiter;
+  protection: ProtectionService;
   settings: SettingsService;
   keys: KeyRing;
   clock: Clock;
@@ -105,6 +116,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     settings: VerificationSettings,
     locale: string | undefined,
     olderPending: boolean,
+    country: string | null,
   ): Promise<void> {
     try {
       await deps.connectors.deliver(
@@ -116,7 +128,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
           locale,
           payload: { code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
         },
-        { connectorId: active.row.id, verificationId: row.id, isTest: false },
+        { connectorId: active.row.id, verificationId: row.id, isTest: false, country },
       );
     } catch (error) {
       await verificationQueries.settlePendingVerification(db, row.id, 'cancelled', clock.now());
@@ -135,10 +147,12 @@ export function createVerificationService(deps: VerificationServiceDeps) {
      */
     async send(
       input: { to: string; usage: VerificationUsage; locale?: string; ip?: string },
-      options: { delivery?: DeliveryMode } = {},
+      options: SendOptions = {},
     ): Promise<VerificationView> {
       const delivery = options.delivery ?? 'sync';
-      const phone = normalisePhone(input.to);
+      const parsed = parsePhone(input.to);
+      const phone = parsed.number;
+      const clientKey = input.ip === undefined ? undefined : ipLimitKey(input.ip);
       const [settings, active] = await Promise.all([
         deps.settings.getVerificationSettings(),
         deps.connectors.getActive('sms'),
@@ -146,7 +160,22 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       if (!active) {
         throw new AppError('connector.none_active');
       }
-      const decision = await deps.limiter.consume(sendLimitRules(phone, input.ip, settings));
+      const screened = await deps.protection.screen({
+        phone: parsed,
+        ip: input.ip,
+        clientKey,
+        source: options.source ?? 'api',
+        ...(options.challenge ? { challenge: options.challenge } : {}),
+      });
+      const limits = sendLimitRules(phone, clientKey, settings);
+      let decision = await deps.limiter.consume(screened.rules.length > 0 ? [...limits, ...screened.rules] : limits);
+      if (!decision.allowed && isProtectionRule(decision.rule)) {
+        // Throws, unless protection only records: then the send is counted without its budgets.
+        await deps.protection.overBudget(screened, decision.rule, decision.retryAfterMs);
+        decision = await deps.limiter.consume(limits);
+      } else if (decision.allowed && screened.rules.length > 0) {
+        await deps.protection.counted(screened, decision.hits.slice(limits.length));
+      }
       if (!decision.allowed) {
         const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
         throw new AppError(
@@ -179,7 +208,8 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       const { olderPending } = await verificationQueries.insertVerification(db, row);
 
       if (delivery === 'suppressed') return view(row, now);
-      const deliver = () => deliverCode(row, code, active, settings, input.locale, olderPending);
+      const deliver = () =>
+        deliverCode(row, code, active, settings, input.locale, olderPending, parsed.country ?? null);
       if (delivery === 'background') deps.background.run(deliver);
       else await deliver();
       return view(row, now);
@@ -204,6 +234,11 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       }
       if (storedCodeMatches(keys, id, code, slot.code_hash)) {
         if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
+          await deps.protection.approved({
+            phone: parsePhone(slot.phone),
+            clientKey: slot.ip === null ? undefined : ipLimitKey(slot.ip),
+            sentAt: slot.created_at,
+          });
           return { id, status: 'approved' };
         }
         throw new AppError('verification.already_used');

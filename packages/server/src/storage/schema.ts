@@ -60,6 +60,8 @@ export interface MessagesTable {
   latency_ms: number;
   is_test: number;
   created_at: number;
+  /** ISO 3166-1 alpha-2 code of the destination; null for non-geographic numbers and older rows. */
+  country: string | null;
 }
 
 export interface DevOutboxTable {
@@ -154,7 +156,47 @@ export interface ExperienceVerificationsTable {
   consumed_at: number | null;
 }
 
+/** A send that protection refused (or, in record-only mode, would have refused). */
+export interface ProtectionEventsTable {
+  id: string;
+  created_at: number;
+  reason: string;
+  /** 0 in record-only mode: the send went ahead. */
+  enforced: number;
+  country: string | null;
+  /** The number range with its wildcard digits masked: never a full number. */
+  range_masked: string;
+  client_ip: string | null;
+  /** The API key id, or the end-user route. */
+  source: string;
+}
+
+/** A range, client IP or country the conversion guard refuses until `until`. */
+export interface ProtectionBlocksTable {
+  /** `range:+447012345`, `ip:203.0.113.7`, `country:GB`. */
+  key: string;
+  dimension: 'range' | 'ip' | 'country';
+  /** What the console shows: the masked range, the IP, the country. */
+  value: string;
+  sent: number;
+  approved: number;
+  created_at: number;
+  until: number;
+}
+
+export interface ProtectionAlertsTable {
+  id: string;
+  created_at: number;
+  kind: string;
+  subject: string;
+  delivered: number;
+  error: string | null;
+}
+
 export interface Database {
+  protection_events: ProtectionEventsTable;
+  protection_blocks: ProtectionBlocksTable;
+  protection_alerts: ProtectionAlertsTable;
   api_keys: ApiKeysTable;
   connectors: ConnectorsTable;
   verifications: VerificationsTable;

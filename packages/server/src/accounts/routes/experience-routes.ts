@@ -39,7 +39,18 @@ export function experienceRoutes(deps: { experience: ExperienceService; publicUr
           summary: 'Send a code for an event (the template follows the event)',
           description:
             'Answers the same for registered and unregistered numbers. A SignIn or ForgotPassword code for a number that could not use it is not delivered.',
-          body: z.strictObject({ phone: phoneInputSchema, event: z.enum(experienceEvents), locale: localeSchema }),
+          body: z.strictObject({
+            phone: phoneInputSchema,
+            event: z.enum(experienceEvents),
+            locale: localeSchema,
+            challenge: z
+              .string()
+              .max(8192)
+              .optional()
+              .describe(
+                'The solved challenge when protection asks for one: the ALTCHA payload (base64 JSON) or the CAPTCHA token. See GET /api/experience/challenge.',
+              ),
+          }),
           response: { 200: sentCodeSchema, ...errors, 503: errorResponseSchema },
         },
       },

@@ -39,7 +39,10 @@ export function verificationRoutes(deps: {
           response: { 201: verificationSchema, 400: errorResponseSchema, 429: errorResponseSchema, ...authErrors },
         },
       },
-      async (request, reply) => reply.status(201).send(await deps.verifications.send(request.body)),
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await deps.verifications.send(request.body, { source: request.principal?.keyId ?? 'api' })),
     );
 
     app.post(

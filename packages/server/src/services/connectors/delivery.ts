@@ -33,6 +33,8 @@ export interface DeliveryMeta {
   connectorId: string | null;
   verificationId: string | null;
   isTest: boolean;
+  /** Destination country (ISO 3166-1 alpha-2) when the caller knows it, for volumes by country. */
+  country?: string | null;
 }
 
 export type Deliver = (
@@ -102,6 +104,7 @@ export function createDelivery(deps: {
       to_masked: maskPhone(input.to),
       usage: input.usage,
       is_test: meta.isTest ? 1 : 0,
+      country: meta.country ?? null,
     };
     let result: { messageId: string | null };
     try {

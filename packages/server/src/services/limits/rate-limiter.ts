@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { ErrorCode } from '../../errors.ts';
-import { giveBackBuckets, incrementBuckets } from '../../storage/queries/rate-limit-buckets.ts';
+import { giveBackBuckets, incrementBuckets, peekBuckets } from '../../storage/queries/rate-limit-buckets.ts';
 import type { Database } from '../../storage/schema.ts';
 
 export interface LimitRule {
@@ -12,7 +12,12 @@ export interface LimitRule {
   code: ErrorCode;
 }
 
-export type LimitDecision = { allowed: true } | { allowed: false; rule: LimitRule; retryAfterMs: number };
+/** A rule that only counts (a tally): it never refuses, and its count comes back in `hits`. */
+export const tallyLimit = Number.MAX_SAFE_INTEGER;
+
+export type LimitDecision =
+  | { allowed: true /** Each rule's count after this request, in the rules' order. */; hits: readonly number[] }
+  | { allowed: false; rule: LimitRule; retryAfterMs: number };
 
 /**
  * All-or-nothing across rules: a request is counted in every bucket or in none. A refused send
@@ -21,6 +26,8 @@ export type LimitDecision = { allowed: true } | { allowed: false; rule: LimitRul
  */
 export interface RateLimiter {
   consume(rules: readonly LimitRule[]): Promise<LimitDecision>;
+  /** The current counts of these buckets, without counting (0 for an unknown or ended bucket). */
+  peek(keys: readonly string[]): Promise<number[]>;
 }
 
 /**
@@ -37,15 +44,16 @@ export interface RateLimiter {
 export function createSqlRateLimiter(deps: { db: Kysely<Database>; clock: Clock }): RateLimiter {
   return {
     async consume(rules) {
-      if (rules.length === 0) return { allowed: true };
+      if (rules.length === 0) return { allowed: true, hits: [] };
       const now = deps.clock.now();
       const counts = await incrementBuckets(deps.db, rules, now);
       const byKey = new Map(counts.map((count) => [count.key, count]));
       const refusing = rules.find((rule) => (byKey.get(rule.key)?.hits ?? 0) > rule.limit);
-      if (!refusing) return { allowed: true };
+      if (!refusing) return { allowed: true, hits: rules.map((rule) => byKey.get(rule.key)?.hits ?? 0) };
       await giveBackBuckets(deps.db, counts);
       const resetAt = byKey.get(refusing.key)?.reset_at ?? now;
       return { allowed: false, rule: refusing, retryAfterMs: Math.max(0, resetAt - now) };
     },
+    peek: (keys) => peekBuckets(deps.db, keys, deps.clock.now()),
   };
 }

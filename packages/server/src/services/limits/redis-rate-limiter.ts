@@ -3,8 +3,8 @@ import { AppError } from '../../errors.ts';
 import type { LimitRule, RateLimiter } from './rate-limiter.ts';
 
 // Checks every bucket first and counts only when all have room, in one atomic script: the same
-// all-or-nothing rule as the SQL limiter. Returns 0 when allowed, else the 1-based index of the
-// refusing rule and its remaining window in milliseconds.
+// all-or-nothing rule as the SQL limiter. Returns {0, 0, count...} when allowed (each key's new
+// count), else the 1-based index of the refusing rule and its remaining window in milliseconds.
 const consumeScript = `
 for i, key in ipairs(KEYS) do
   local hits = tonumber(redis.call('GET', key) or '0')
@@ -14,16 +14,19 @@ for i, key in ipairs(KEYS) do
     return {i, ttl}
   end
 end
+local result = {0, 0}
 for i, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then
+  local hits = redis.call('INCR', key)
+  if hits == 1 then
     redis.call('PEXPIRE', key, ARGV[2 * i])
   end
+  result[i + 2] = hits
 end
-return {0, 0}
+return result
 `;
 
 type RedisWithConsume = Redis & {
-  passlineConsume(numberOfKeys: number, ...args: Array<string | number>): Promise<[number, number]>;
+  passlineConsume(numberOfKeys: number, ...args: Array<string | number>): Promise<number[]>;
 };
 
 /** Seconds a caller should wait when Redis is down: the client retries the connection every 2 s at most. */
@@ -58,18 +61,27 @@ export function createRedisRateLimiter(deps: { redis: Redis; prefix?: string }):
   const prefix = deps.prefix ?? 'passline:rl:';
   return {
     async consume(rules: readonly LimitRule[]) {
-      if (rules.length === 0) return { allowed: true };
+      if (rules.length === 0) return { allowed: true, hits: [] };
       const keys = rules.map((rule) => prefix + rule.key);
       const args = rules.flatMap((rule) => [rule.limit, rule.windowMs]);
-      let index: number;
-      let ttl: number;
+      let result: number[];
       try {
-        [index, ttl] = await redis.passlineConsume(keys.length, ...keys, ...args);
+        result = await redis.passlineConsume(keys.length, ...keys, ...args);
       } catch (error) {
         throw redisUnavailable(error);
       }
+      const [index = 0, ttl = 0] = result;
       const rule = index > 0 ? rules[index - 1] : undefined;
-      return rule ? { allowed: false, rule, retryAfterMs: ttl } : { allowed: true };
+      return rule ? { allowed: false, rule, retryAfterMs: ttl } : { allowed: true, hits: result.slice(2) };
+    },
+    async peek(keys) {
+      if (keys.length === 0) return [];
+      try {
+        const values = await redis.mget(...keys.map((key) => prefix + key));
+        return values.map((value) => Number(value ?? 0));
+      } catch (error) {
+        throw redisUnavailable(error);
+      }
     },
   };
 }

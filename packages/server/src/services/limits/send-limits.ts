@@ -1,4 +1,3 @@
-import { ipLimitKey } from '../../client-ip.ts';
 import type { VerificationSettings } from '../settings-service.ts';
 import type { LimitRule } from './rate-limiter.ts';
 
@@ -6,7 +5,8 @@ const hour = 3_600_000;
 const day = 86_400_000;
 
 /**
- * The buckets one send is counted in, all or nothing.
+ * The buckets one send is counted in, all or nothing. `clientKey` is the client's IP as per-IP
+ * limits count it (see client-ip.ts).
  *
  * When the client's IP is known, the per-number caps and the resend cooldown count per (number,
  * IP): a stranger who spends them locks out only their own address, not the number's owner. The
@@ -15,8 +15,11 @@ const day = 86_400_000;
  * takes several addresses' worth of requests. Without an IP (a backend that does not pass one),
  * the per-number caps are all there is, as the strictest reading of the settings.
  */
-export function sendLimitRules(phone: string, ip: string | undefined, settings: VerificationSettings): LimitRule[] {
-  const clientKey = ip === undefined ? undefined : ipLimitKey(ip);
+export function sendLimitRules(
+  phone: string,
+  clientKey: string | undefined,
+  settings: VerificationSettings,
+): LimitRule[] {
   const client = clientKey === undefined ? '' : `:${clientKey}`;
   const rules: LimitRule[] = [];
   if (settings.resendCooldownSeconds > 0) {

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.ts';
 import * as adminAuth from './0002-admin-auth.ts';
 import * as accounts from './0003-accounts.ts';
 import * as refreshTokenAuthTime from './0004-refresh-token-auth-time.ts';
+import * as protection from './0005-protection.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-admin-auth': adminAuth,
   '0003-accounts': accounts,
   '0004-refresh-token-auth-time': refreshTokenAuthTime,
+  '0005-protection': protection,
 };

@@ -24,6 +24,7 @@ const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =
       latency_ms: true,
       is_test: true,
       created_at: true,
+      country: true,
     }),
   ),
 );
@@ -48,6 +49,7 @@ const appendMessage = logAppender<Database, MessageRow>(
     ['latency_ms', 'integer'],
     ['is_test', 'integer'],
     ['created_at', 'bigint'],
+    ['country', 'text'],
   ],
   insertMessageQuery,
 );

@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import { type Columns, precompiledUnnest, precompiledValues } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
-import { batchedStatement } from '../statement-batcher.ts';
+import { statementBatcher } from '../statement-batcher.ts';
 
-// Every send runs these statements. Declared like the statements of verifications.ts: batch key,
-// single form, batched form, key of a returned row, then the function the services call.
+// Every send runs these statements: the single form, the batched form, then the function the
+// services call. Unlike the statements of verifications.ts, the increment has no batch key: sends
+// that share a bucket share the statement too (see incrementBucketsStatement).
 //
 // Lock order: an INSERT ... ON CONFLICT takes each row's lock when it reaches that row, in the order
 // of its input rows. Every statement here lists its rows in `lockOrder`, so two statements that
@@ -29,29 +30,13 @@ type BucketWindow = { key: string; resetAt: number };
 /** One request's hits; its windows come in `lockOrder`. */
 type Increment = { windows: readonly BucketWindow[]; now: number };
 
+/** A bucket as the batched form writes it: the hits of every request of the batch that counts in it. */
+type BatchedWindow = BucketWindow & { hits: number };
+
 /** The one order in which statements on rate_limit_buckets take row locks: by key, code unit by code unit. */
 function lockOrder(left: { key: string }, right: { key: string }): number {
   return left.key < right.key ? -1 : left.key > right.key ? 1 : 0;
 }
-
-/**
- * Counts one hit in each bucket (fixed windows: a bucket whose window has passed starts over) and
- * returns the new counts. The upsert's row locks serialise concurrent hits on one key, so each
- * caller sees a count that includes every hit before it.
- *
- * Batched (PostgreSQL), the sends of one event-loop turn count their hits in one upsert. Sends that
- * share a bucket never share a statement (the key), so each still sees the counts of every hit
- * before it. The batch decides expired windows at its latest `now`.
- */
-export const incrementBucketsStatement = batchedStatement({
-  key: (increment: Increment) => increment.windows.map((window) => window.key),
-  one: (db: Kysely<Database>, increment: Increment) => incrementOne(db, increment.windows, { now: increment.now }),
-  many: (db: Kysely<Database>, increments: Increment[]) =>
-    incrementMany(db, increments.flatMap((increment) => increment.windows).sort(lockOrder), {
-      now: Math.max(...increments.map((increment) => increment.now)),
-    }),
-  rowKey: (count: BucketCount) => count.key,
-});
 
 const incrementOne = precompiledValues((db: Kysely<Database>, windows: readonly BucketWindow[], at: { now: number }) =>
   db
@@ -71,16 +56,72 @@ const incrementOne = precompiledValues((db: Kysely<Database>, windows: readonly 
 );
 
 const incrementMany = precompiledUnnest(
-  (_db: Kysely<Database>, windows: Columns<BucketWindow>, at: { now: number }) => sql<BucketCount>`
+  (_db: Kysely<Database>, windows: Columns<BatchedWindow>, at: { now: number }) => sql<BucketCount>`
     insert into rate_limit_buckets (key, hits, reset_at)
-    select w.key, 1, w.reset_at
-    from unnest(${windows.key}::text[], ${windows.resetAt}::bigint[]) as w (key, reset_at)
+    select w.key, w.hits, w.reset_at
+    from unnest(${windows.key}::text[], ${windows.hits}::integer[], ${windows.resetAt}::bigint[])
+      as w (key, hits, reset_at)
     on conflict (key) do update set
-      hits = case when rate_limit_buckets.reset_at <= ${at.now} then 1
-        else rate_limit_buckets.hits + 1 end,
+      hits = case when rate_limit_buckets.reset_at <= ${at.now} then excluded.hits
+        else rate_limit_buckets.hits + excluded.hits end,
       reset_at = case when rate_limit_buckets.reset_at <= ${at.now} then excluded.reset_at
         else rate_limit_buckets.reset_at end
     returning key, hits, reset_at`,
+);
+
+/** Each bucket once, with the hits of every request of the batch that counts in it, in `lockOrder`. */
+function mergeWindows(increments: readonly Increment[]): BatchedWindow[] {
+  const merged = new Map<string, BatchedWindow>();
+  for (const increment of increments) {
+    for (const window of increment.windows) {
+      const seen = merged.get(window.key);
+      if (seen) seen.hits += 1;
+      else merged.set(window.key, { ...window, hits: 1 });
+    }
+  }
+  return [...merged.values()].sort(lockOrder);
+}
+
+/**
+ * Counts one hit in each bucket (fixed windows: a bucket whose window has passed starts over) and
+ * returns the new counts. The upsert's row locks serialise concurrent hits on one key, so each
+ * caller sees a count that includes every hit before it.
+ *
+ * Batched (PostgreSQL), the sends of one event-loop turn count their hits in one upsert, shared
+ * buckets included: a bucket that n sends of the batch count in gains n in one row update (an
+ * upsert may not meet its own row twice), and the sends get its counts one by one in their order,
+ * as if they had run one after the other. So the buckets every send shares (the deployment's hourly
+ * budget, a country's) do not serialise the sends on one row lock. The batch decides expired
+ * windows at its latest `now`.
+ */
+const incrementForms = {
+  one: (db: Kysely<Database>, increment: Increment) => incrementOne(db, increment.windows, { now: increment.now }),
+  many: (db: Kysely<Database>, increments: Increment[]) =>
+    incrementMany(db, mergeWindows(increments), { now: Math.max(...increments.map((increment) => increment.now)) }),
+};
+
+/** Hands each send of a batch the counts it would have seen had the batch's sends run one by one. */
+function countsPerIncrement(increments: readonly Increment[], rows: readonly BucketCount[]): BucketCount[][] {
+  const after = new Map(rows.map((row) => [row.key, row]));
+  const merged = new Map(mergeWindows(increments).map((window) => [window.key, window.hits]));
+  const handedOut = new Map<string, number>();
+  return increments.map((increment) =>
+    increment.windows.flatMap((window) => {
+      const row = after.get(window.key);
+      if (!row) return [];
+      const position = (handedOut.get(window.key) ?? 0) + 1;
+      handedOut.set(window.key, position);
+      return [{ ...row, hits: row.hits - (merged.get(window.key) ?? 1) + position }];
+    }),
+  );
+}
+
+export const incrementBucketsStatement = Object.assign(
+  statementBatcher<Database, Increment, BucketCount[]>({
+    one: async (db, increment) => (await incrementForms.one(db, increment)).rows,
+    many: async (db, increments) => countsPerIncrement(increments, (await incrementForms.many(db, increments)).rows),
+  }),
+  incrementForms,
 );
 
 /** Counts one hit in each bucket; returns each bucket's count and the end of its window. */
@@ -92,6 +133,19 @@ export async function incrementBuckets(
   if (hits.length === 0) return [];
   const windows = hits.map((hit) => ({ key: hit.key, resetAt: now + hit.windowMs })).sort(lockOrder);
   return incrementBucketsStatement(db, { windows, now });
+}
+
+/** The current counts of these buckets (0 for a bucket that does not exist or whose window ended), in their order. */
+export async function peekBuckets(db: Kysely<Database>, keys: readonly string[], now: number): Promise<number[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('rate_limit_buckets')
+    .select(['key', 'hits'])
+    .where('key', 'in', keys)
+    .where('reset_at', '>', now)
+    .execute();
+  const hits = new Map(rows.map((row) => [row.key, row.hits]));
+  return keys.map((key) => hits.get(key) ?? 0);
 }
 
 /**

@@ -1,0 +1,209 @@
+import type { ProtectionSettings } from '@passline/contracts';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import {
+  deleteProtectionBlock,
+  listActiveProtectionBlocks,
+  type ProtectionBlockRow,
+  upsertProtectionBlock,
+} from '../../storage/queries/protection.ts';
+import type { Database } from '../../storage/schema.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
+import type { AlertSender } from './alert-sender.ts';
+import { dayMs, dayOf, type GuardDimension, tally, tallyKey, tallyWindowMs } from './send-budgets.ts';
+
+/** Sent and entered codes over the last 24 hours of one range, IP or country. */
+export interface Conversion {
+  sent: number;
+  approved: number;
+}
+
+/**
+ * The last 24 hours from two daily tallies: today's, plus yesterday's weighted by the share of
+ * yesterday still inside the window (a sliding window from fixed ones, as most rate limiters do).
+ */
+export function slidingDay(today: number, yesterday: number, now: number): number {
+  return today + yesterday * (1 - (now % dayMs) / dayMs);
+}
+
+/** A range or client IP trips when it has had enough codes to judge and too few of them were entered. */
+export function lowConversion(settings: ProtectionSettings, last24h: Conversion): boolean {
+  return last24h.sent >= settings.guardMinSends && last24h.approved < settings.guardMinRate * last24h.sent;
+}
+
+/**
+ * How many unentered codes a country may have in 24 hours: a floor, or a share of its busiest day
+ * of entered codes (over the last 14 days, or the last 24 hours if busier), whichever is larger.
+ * Normal days and launch spikes (many codes, most of them entered) stay under it; a pumping day
+ * (many codes, few entered) does not, however quiet the country usually is.
+ */
+export function countryAllowance(
+  settings: ProtectionSettings,
+  approvedLast24h: number,
+  approvedPerDay: readonly number[],
+): number {
+  const busiest = Math.max(approvedLast24h, ...approvedPerDay);
+  return Math.max(settings.guardCountryFloor, settings.guardCountryShare * busiest);
+}
+
+export function countryTrips(
+  settings: ProtectionSettings,
+  last24h: Conversion,
+  approvedPerDay: readonly number[],
+): boolean {
+  return last24h.sent - last24h.approved > countryAllowance(settings, last24h.approved, approvedPerDay);
+}
+
+/** What the guard is told after a send was counted: today's sent tallies. */
+export interface CountedSend {
+  range: { value: string; shown: string; sentToday: number };
+  country: { value: string; sentToday: number };
+  ip: { value: string; sentToday: number } | undefined;
+}
+
+const reevaluateMs = 5_000;
+
+/**
+ * The conversion guard: codes that are never entered are the mark of SMS pumping. It judges a range,
+ * a client IP and a country when a send has been counted, and blocks the ones that trip for
+ * `guardBlockMinutes` (then judges them again on their next send). Blocks are rows every instance
+ * reads (cached for 2 s), and an admin can clear one.
+ */
+export function createConversionGuard(deps: {
+  db: Kysely<Database>;
+  limiter: RateLimiter;
+  clock: Clock;
+  alerts: AlertSender;
+  /** How long this instance trusts its copy of the block list; default 2 s. */
+  cacheMs?: number;
+}) {
+  const { db, limiter, clock } = deps;
+  const blockCacheMs = deps.cacheMs ?? 2_000;
+  let active: { keys: Set<string>; until: number } = { keys: new Set(), until: 0 };
+  let loading: Promise<Set<string>> | undefined;
+  /** When each key was last judged on this instance: a busy range is not re-read on every send. */
+  const judged = new Map<string, number>();
+
+  async function activeKeys(): Promise<Set<string>> {
+    const now = clock.now();
+    if (active.until > now) return active.keys;
+    loading ??= listActiveProtectionBlocks(db, now)
+      .then((rows) => {
+        active = { keys: new Set(rows.map((row) => row.key)), until: clock.now() + blockCacheMs };
+        return active.keys;
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  }
+
+  function dueForJudging(key: string, now: number): boolean {
+    const last = judged.get(key);
+    if (last !== undefined && now - last < Math.min(reevaluateMs, blockCacheMs)) return false;
+    if (judged.size > 10_000) judged.clear();
+    judged.set(key, now);
+    return true;
+  }
+
+  async function lastDay(dimension: GuardDimension, value: string, sentToday: number, now: number) {
+    const day = dayOf(now);
+    const [sentYesterday = 0, approvedToday = 0, approvedYesterday = 0, ...earlier] = await limiter.peek([
+      tallyKey.sent(dimension, value, day - 1),
+      tallyKey.approved(dimension, value, day),
+      tallyKey.approved(dimension, value, day - 1),
+      ...(dimension === 'country'
+        ? Array.from({ length: 13 }, (_, back) => tallyKey.approved(dimension, value, day - 2 - back))
+        : []),
+    ]);
+    return {
+      last24h: {
+        sent: slidingDay(sentToday, sentYesterday, now),
+        approved: slidingDay(approvedToday, approvedYesterday, now),
+      },
+      approvedPerDay: [approvedYesterday, ...earlier],
+    };
+  }
+
+  async function block(
+    settings: ProtectionSettings,
+    dimension: GuardDimension,
+    value: string,
+    shown: string,
+    last24h: Conversion,
+  ) {
+    const now = clock.now();
+    const row: ProtectionBlockRow = {
+      key: `${dimension}:${value}`,
+      dimension,
+      value: shown,
+      sent: Math.round(last24h.sent),
+      approved: Math.round(last24h.approved),
+      created_at: now,
+      until: now + settings.guardBlockMinutes * 60_000,
+    };
+    await upsertProtectionBlock(db, row);
+    active.keys.add(row.key);
+    deps.alerts.alert({
+      kind: `guard.${dimension}`,
+      subject: shown,
+      details: { sent: row.sent, approved: row.approved, until: new Date(row.until).toISOString() },
+    });
+  }
+
+  return {
+    /** The block key that refuses this send, if any. */
+    async blocking(keys: readonly string[]): Promise<string | undefined> {
+      const blocked = await activeKeys();
+      if (blocked.size === 0) return undefined;
+      return keys.find((key) => blocked.has(key));
+    },
+
+    /** Whether anything is blocked right now (the adaptive challenge asks while it is). */
+    async anyBlocked(): Promise<boolean> {
+      return (await activeKeys()).size > 0;
+    },
+
+    /** Judges what a counted send touched; blocks what trips. */
+    async judge(settings: ProtectionSettings, send: CountedSend): Promise<void> {
+      const now = clock.now();
+      const halfMinimum = Math.ceil(settings.guardMinSends / 2);
+      const subjects: Array<[GuardDimension, string, string, number]> = [
+        ['range', send.range.value, send.range.shown, send.range.sentToday],
+      ];
+      if (send.ip) subjects.push(['ip', send.ip.value, send.ip.value, send.ip.sentToday]);
+      for (const [dimension, value, shown, sentToday] of subjects) {
+        if (sentToday < halfMinimum || !dueForJudging(`${dimension}:${value}`, now)) continue;
+        const { last24h } = await lastDay(dimension, value, sentToday, now);
+        if (lowConversion(settings, last24h)) await block(settings, dimension, value, shown, last24h);
+      }
+      const { value, sentToday } = send.country;
+      if (sentToday >= Math.ceil(settings.guardCountryFloor / 2) && dueForJudging(`country:${value}`, now)) {
+        const { last24h, approvedPerDay } = await lastDay('country', value, sentToday, now);
+        if (countryTrips(settings, last24h, approvedPerDay)) await block(settings, 'country', value, value, last24h);
+      }
+    },
+
+    /** Counts an entered code for the day it was sent, in its range, country and client IP. */
+    async approved(subjects: { range: string; country: string; ip: string | undefined; sentAt: number }) {
+      const day = dayOf(subjects.sentAt);
+      const rules = [
+        tally(tallyKey.approved('range', subjects.range, day), tallyWindowMs.range),
+        tally(tallyKey.approved('country', subjects.country, day), tallyWindowMs.country),
+      ];
+      if (subjects.ip !== undefined) rules.push(tally(tallyKey.approved('ip', subjects.ip, day), tallyWindowMs.ip));
+      await limiter.consume(rules);
+    },
+
+    list: () => listActiveProtectionBlocks(db, clock.now()),
+
+    async clear(key: string): Promise<boolean> {
+      const removed = await deleteProtectionBlock(db, key);
+      active.keys.delete(key);
+      judged.delete(key);
+      return removed;
+    },
+  };
+}
+
+export type ConversionGuard = ReturnType<typeof createConversionGuard>;

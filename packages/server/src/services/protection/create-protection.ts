@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.ts';
+import { newId } from '../../crypto/codes.ts';
+import type { KeyRing } from '../../crypto/keys.ts';
+import { insertProtectionAlert } from '../../storage/queries/protection.ts';
+import type { Database } from '../../storage/schema.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
+import { type AlertSender, createAlertSender } from './alert-sender.ts';
+
+type ChallengeVerifier = { verify(...args: unknown[]): Promise<void> };
+
+import { createConversionGuard } from './conversion-guard.ts';
+import { createProtectionReports, type ProtectionReports } from './protection-reports.ts';
+import { createProtectionService, type ProtectionService } from './protection-service.ts';
+import {
+  createProtectionSettings,
+  type ProtectionSecrets,
+  type ProtectionSettingsService,
+} from './protection-settings.ts';
+
+export interface Protection {
+  settings: ProtectionSettingsService;
+  service: ProtectionService;
+  reports: ProtectionReports;
+  challenges: ChallengeVerifier;
+  alerts: AlertSender;
+}
+
+/** SMS-pumping protection, wired from its parts: one factory, called by main.ts. */
+export function createProtection(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  keys: KeyRing;
+  limiter: RateLimiter;
+  logger: Logger;
+  secrets: ProtectionSecrets | undefined;
+  fetch?: typeof fetch;
+  cacheMs?: number;
+}): Protection {
+  const { db, clock, limiter } = deps;
+  const secrets = deps.secrets ?? { challengeSecret: undefined, alertWebhookSecret: undefined };
+  const settings = createProtectionSettings({ db, clock, secrets, cacheMs: deps.cacheMs });
+  const alerts = createAlertSender({
+    webhookUrl: async () => (await settings.get()).alertWebhookUrl,
+    secret: secrets.alertWebhookSecret,
+    limiter,
+    clock,
+    logger: deps.logger,
+    record: (alert) =>
+      insertProtectionAlert(db, {
+        id: newId('pal'),
+        created_at: alert.createdAt,
+        kind: alert.kind,
+        subject: alert.subject,
+        delivered: alert.delivered ? 1 : 0,
+        error: alert.error,
+      }),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const guard = createConversionGuard({ db, limiter, clock, alerts, cacheMs: deps.cacheMs });
+  const challenges: ChallengeVerifier = { verify: async () => undefined }; // TEMP until challenge-verifier lands
+  return {
+    settings,
+    alerts,
+    challenges,
+    service: createProtectionService({ db, clock, settings, guard, challenges, alerts }),
+    reports: createProtectionReports({ db, clock, limiter, guard, settings }),
+  };
+}
