@@ -1,0 +1,198 @@
+import { parseConnectorConfig, requiredUsageTypes } from '@passline/connector-kit';
+import {
+  type ConformanceHarness,
+  describeConnectorConformance,
+  expectConnectorError,
+} from '@passline/connector-kit/conformance';
+import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
+import { useProviderSimulator } from '@passline/provider-simulator/testing';
+import { describe, expect, it } from 'vitest';
+import { twilioSmsConnector } from './index.ts';
+import { context, rawConfig, serviceSid, templates } from './test-helpers.ts';
+
+describe('twilio-sms against the provider simulator', () => {
+  const simulator = useProviderSimulator();
+
+  const to = '+14155550123';
+  const send = (
+    usage: string,
+    payload: Record<string, string> = { code: '123456' },
+    overrides: Record<string, unknown> = {},
+  ) =>
+    twilioSmsConnector.sendMessage(
+      { to, usage, payload },
+      parseConnectorConfig(twilioSmsConnector, rawConfig(simulator, overrides)),
+      context,
+    );
+
+  it('sends each usage with its own rendered template and returns the message SID', async () => {
+    const payload = { code: '482913', expiresInMinutes: '10' };
+    const expected: Record<string, string> = {
+      Register: 'Welcome! Your sign-up code is 482913, valid 10 min.',
+      SignIn: 'Sign-in code: 482913',
+      ForgotPassword: 'Reset code: 482913',
+      Generic: 'Your code is 482913',
+    };
+    for (const usage of requiredUsageTypes) {
+      const result = await send(usage, payload);
+      expect(result.messageId).toMatch(/^SM[0-9a-f]{32}$/);
+      expect(simulator.messages({ provider: 'twilio', to }).at(-1)).toMatchObject({
+        provider: 'twilio',
+        to,
+        text: expected[usage],
+        sender: serviceSid,
+        messageId: result.messageId,
+      });
+    }
+    expect(simulator.messages({ provider: 'twilio' })).toHaveLength(4);
+  });
+
+  it('sends from a number or an alphanumeric sender ID when "from" is set instead', async () => {
+    await send('SignIn', { code: '111111' }, { fromMessagingServiceSID: undefined, from: '+15017122661' });
+    expect(simulator.messages().at(-1)).toMatchObject({ sender: '+15017122661', text: 'Sign-in code: 111111' });
+    await send('SignIn', { code: '222222' }, { fromMessagingServiceSID: undefined, from: 'Passline' });
+    expect(simulator.messages().at(-1)).toMatchObject({ sender: 'Passline', text: 'Sign-in code: 222222' });
+  });
+
+  it('sends the PhoneChanged notice: its own template, else the default text, never Generic', async () => {
+    // A config saved before the notice existed has no PhoneChanged template: the default stands in.
+    await send('PhoneChanged', {});
+    expect(simulator.messages().at(-1)?.text).toBe(
+      "The phone number on your account was changed. If this wasn't you, contact support.",
+    );
+    const own = { usageType: 'PhoneChanged', content: 'Your Acme number was changed.' };
+    await send('PhoneChanged', {}, { templates: [...templates, own] });
+    expect(simulator.messages().at(-1)?.text).toBe('Your Acme number was changed.');
+  });
+
+  it('falls back to the Generic template for a usage without its own', async () => {
+    await send('MfaVerification', { code: '654321' });
+    expect(simulator.messages().at(-1)?.text).toBe('Your code is 654321');
+  });
+
+  it('keeps a path prefix of the endpoint', async () => {
+    const error = await expectConnectorError(send('SignIn', undefined, { endpoint: `${simulator.url}/proxy` }));
+    // The simulator serves Twilio only at the root, so the prefixed path reaching it proves it was kept.
+    expect(error).toMatchObject({ kind: 'provider_unavailable', httpStatus: 404 });
+  });
+
+  it('maps rate limiting (20429) to rate_limited with the request id', async () => {
+    simulator.failNext('twilio', 'rate_limited');
+    const error = await expectConnectorError(send('SignIn'));
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      providerCode: '20429',
+      providerMessage: 'Too Many Requests',
+      httpStatus: 429,
+    });
+    expect(error.providerRequestId).toMatch(/^RQ[0-9a-f]{32}$/);
+    expect(simulator.messages()).toHaveLength(0);
+  });
+
+  it('maps an invalid number (21211) to invalid_recipient', async () => {
+    simulator.failNext('twilio', 'invalid_number');
+    const error = await expectConnectorError(send('SignIn'));
+    expect(error).toMatchObject({ kind: 'invalid_recipient', providerCode: '21211', httpStatus: 400 });
+    expect(error.message).toContain(to);
+    expect(error.message).toContain('https://www.twilio.com/docs/errors/21211');
+  });
+
+  it('maps an unsubscribed recipient (21610) to provider_rejected explaining STOP', async () => {
+    simulator.failNext('twilio', 'rejected');
+    const error = await expectConnectorError(send('SignIn'));
+    expect(error).toMatchObject({ kind: 'provider_rejected', providerCode: '21610' });
+    expect(error.message).toContain('STOP');
+    expect(error.providerRequestId).toBeTruthy();
+  });
+
+  it('maps a server error (20500) to provider_unavailable', async () => {
+    simulator.failNext('twilio', 'server_error');
+    const error = await expectConnectorError(send('SignIn'));
+    expect(error).toMatchObject({ kind: 'provider_unavailable', providerCode: '20500', httpStatus: 500 });
+  });
+
+  it('reports a provider that does not answer as timeout', async () => {
+    simulator.failNext('twilio', 'hang');
+    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    expect(error.kind).toBe('timeout');
+  });
+
+  it('reports a wrong Auth Token as invalid_config (20003)', async () => {
+    const error = await expectConnectorError(send('SignIn', undefined, { authToken: 'not-the-token' }));
+    expect(error).toMatchObject({ kind: 'invalid_config', providerCode: '20003', httpStatus: 401 });
+    expect(error.message).toContain('authToken');
+  });
+
+  it('reports an unknown Account SID as invalid_config (20003)', async () => {
+    const error = await expectConnectorError(
+      send('SignIn', undefined, { accountSID: 'AC0123456789abcdef0123456789abcdef' }),
+    );
+    expect(error).toMatchObject({ kind: 'invalid_config', providerCode: '20003' });
+    expect(error.message).toContain('AC0123456789abcdef0123456789abcdef');
+  });
+
+  it('reports a template variable Passline does not provide as template_invalid without sending', async () => {
+    const error = await expectConnectorError(send('Register', { code: '123456' }));
+    expect(error.kind).toBe('template_invalid');
+    expect(error.message).toContain('expiresInMinutes');
+    expect(simulator.messages()).toHaveLength(0);
+  });
+});
+
+async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
+  const simulator = await startProviderSimulator({ port: 0 });
+  configure?.(simulator);
+  return {
+    config: rawConfig(simulator, {
+      templates: templates.map((template) => ({ ...template, content: template.content.replace(/, valid.*$/, '.') })),
+    }),
+    context,
+    delivered: async (to) => simulator.messages({ provider: 'twilio', to }).map((message) => message.text),
+    close: () => simulator.close(),
+  };
+}
+
+const validConfig = {
+  accountSID: 'AC0123456789abcdef0123456789abcdef',
+  authToken: 'token',
+  fromMessagingServiceSID: serviceSid,
+  templates,
+};
+
+describeConnectorConformance({
+  factory: twilioSmsConnector,
+  harness: () => simulatorHarness(),
+  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('twilio', 'rejected', 10)),
+  invalidConfigs: [
+    { name: 'unknown field', config: { ...validConfig, accountSid: validConfig.accountSID } },
+    { name: 'malformed Account SID', config: { ...validConfig, accountSID: 'AC123' } },
+    { name: 'missing Auth Token', config: { ...validConfig, authToken: undefined } },
+    { name: 'malformed Messaging Service SID', config: { ...validConfig, fromMessagingServiceSID: 'MG123' } },
+    { name: 'no sender', config: { ...validConfig, fromMessagingServiceSID: undefined } },
+    { name: 'two senders', config: { ...validConfig, from: '+15017122661' } },
+    {
+      name: 'sender ID longer than 11 characters',
+      config: { ...validConfig, fromMessagingServiceSID: undefined, from: 'PasslineVerify' },
+    },
+    {
+      name: 'template without {{code}}',
+      config: { ...validConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
+    },
+    {
+      name: 'template with a variable Passline never fills',
+      config: {
+        ...validConfig,
+        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hi {{name}}, {{code}}' }],
+      },
+    },
+    {
+      name: 'template longer than 1600 characters',
+      config: {
+        ...validConfig,
+        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: `{{code}}${'x'.repeat(1600)}` }],
+      },
+    },
+    { name: 'non-http endpoint', config: { ...validConfig, endpoint: 'ftp://api.twilio.com' } },
+    { name: 'timeout below 1000 ms', config: { ...validConfig, timeoutMs: 10 } },
+  ],
+});
