@@ -23,6 +23,10 @@ const environmentSchema = z.object({
   PASSLINE_DATA_DIR: z.string().min(1).default('./data'),
   PASSLINE_DATABASE_URL: optionalUrl(/^postgres(ql)?:\/\//, 'postgres://user:password@host:5432/database'),
   PASSLINE_REDIS_URL: optionalUrl(/^rediss?:\/\//, 'redis://host:6379'),
+  PASSLINE_REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'letters, digits and : . - _ only, at most 64')
+    .default('passline:rl:'),
   PASSLINE_ENCRYPTION_KEY: z
     .string()
     .optional()
@@ -72,6 +76,8 @@ export interface Config {
     | { engine: 'sqlite'; file: string }
     | { engine: 'postgres'; url: string; poolSize: number; preparedStatements?: boolean };
   redisUrl: string | undefined;
+  /** Prefix of every key Passline writes to Redis, so that deployments can share one Redis. */
+  redisKeyPrefix?: string;
   /** Raw 32-byte key from the environment; undefined means "use or create the key file in dataDir". */
   encryptionKey: Buffer | undefined;
   /** Earlier keys, for reading what they encrypted until `passline keys rotate` re-encrypts it; unset means none. */
@@ -130,6 +136,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
         }
       : { engine: 'sqlite' as const, file: resolve(dataDir, 'passline.db') },
     redisUrl: env.PASSLINE_REDIS_URL,
+    redisKeyPrefix: env.PASSLINE_REDIS_KEY_PREFIX,
     encryptionKey: env.PASSLINE_ENCRYPTION_KEY ? decodeKey(env.PASSLINE_ENCRYPTION_KEY) : undefined,
     previousEncryptionKeys: env.PASSLINE_ENCRYPTION_KEYS_PREVIOUS ?? [],
     connectorModules: (env.PASSLINE_CONNECTORS ?? '')

@@ -90,7 +90,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     if (config.redisUrl) {
       // A Redis outage answers 503 fast and shows in /api/health (see redis-connection.ts).
       redis = await connectRedis(config.redisUrl, logger);
-      limiter = createRedisRateLimiter({ redis });
+      limiter = createRedisRateLimiter({ redis, prefix: config.redisKeyPrefix });
     } else {
       limiter = createSqlRateLimiter({ db: storage.db, clock });
     }

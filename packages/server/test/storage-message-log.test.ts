@@ -23,6 +23,7 @@ const message = (id: string, overrides: Partial<MessageRow> = {}): MessageRow =>
   latency_ms: 1,
   is_test: 0,
   created_at: 1,
+  country: null,
   ...overrides,
 });
 

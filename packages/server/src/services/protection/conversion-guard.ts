@@ -81,8 +81,11 @@ export function createConversionGuard(deps: {
   const blockCacheMs = deps.cacheMs ?? 2_000;
   let active: { keys: Set<string>; until: number } = { keys: new Set(), until: 0 };
   let loading: Promise<Set<string>> | undefined;
-  /** When each key was last judged on this instance: a busy range is not re-read on every send. */
-  const judged = new Map<string, number>();
+  /**
+   * When each key was last judged on this instance, and at what count: a busy range is not re-read
+   * on every send, but a fast attack is judged again as its count grows (by 5 %), not only by time.
+   */
+  const judged = new Map<string, { at: number; sent: number }>();
 
   async function activeKeys(): Promise<Set<string>> {
     const now = clock.now();
@@ -98,11 +101,17 @@ export function createConversionGuard(deps: {
     return loading;
   }
 
-  function dueForJudging(key: string, now: number): boolean {
+  function dueForJudging(key: string, sentToday: number, now: number): boolean {
     const last = judged.get(key);
-    if (last !== undefined && now - last < Math.min(reevaluateMs, blockCacheMs)) return false;
+    if (
+      last !== undefined &&
+      now - last.at < Math.min(reevaluateMs, blockCacheMs) &&
+      sentToday < last.sent + Math.max(1, Math.ceil(last.sent * 0.05))
+    ) {
+      return false;
+    }
     if (judged.size > 10_000) judged.clear();
-    judged.set(key, now);
+    judged.set(key, { at: now, sent: sentToday });
     return true;
   }
 
@@ -173,12 +182,12 @@ export function createConversionGuard(deps: {
       ];
       if (send.ip) subjects.push(['ip', send.ip.value, send.ip.value, send.ip.sentToday]);
       for (const [dimension, value, shown, sentToday] of subjects) {
-        if (sentToday < halfMinimum || !dueForJudging(`${dimension}:${value}`, now)) continue;
+        if (sentToday < halfMinimum || !dueForJudging(`${dimension}:${value}`, sentToday, now)) continue;
         const { last24h } = await lastDay(dimension, value, sentToday, now);
         if (lowConversion(settings, last24h)) await block(settings, dimension, value, shown, last24h);
       }
       const { value, sentToday } = send.country;
-      if (sentToday >= Math.ceil(settings.guardCountryFloor / 2) && dueForJudging(`country:${value}`, now)) {
+      if (sentToday >= Math.ceil(settings.guardCountryFloor / 2) && dueForJudging(`country:${value}`, sentToday, now)) {
         const { last24h, approvedPerDay } = await lastDay('country', value, sentToday, now);
         if (countryTrips(settings, last24h, approvedPerDay)) await block(settings, 'country', value, value, last24h);
       }
