@@ -24,6 +24,7 @@ import { createKeyRotationService, type KeyRotationService } from './services/ke
 import { createSqlRateLimiter, type RateLimiter } from './services/limits/rate-limiter.ts';
 import { connectRedis, redisHealthCheck } from './services/limits/redis-connection.ts';
 import { createRedisRateLimiter } from './services/limits/redis-rate-limiter.ts';
+import { startHousekeeping } from './services/housekeeping.ts';
 import { createMessageLogService } from './services/message-log-service.ts';
 import { createProtection, type Protection } from './services/protection/create-protection.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
@@ -55,6 +56,8 @@ export interface Passline {
   accounts: Accounts;
   /** Work that finishes after its request was answered; `close()` waits for it. */
   background: BackgroundTasks;
+  /** Deletes ended buckets, blocks and old protection events every 10 minutes. */
+  housekeeping: { run(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -170,6 +173,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       version,
       redisReachable: redis ? redisHealthCheck(redis) : undefined,
     });
+    const housekeeping = startHousekeeping({ db: storage.db, durably: storage.durably, clock, logger });
     return {
       config,
       app,
@@ -186,7 +190,9 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       adminAuth,
       accounts,
       background,
+      housekeeping,
       async close() {
+        housekeeping.stop();
         await app.close();
         await background.drain();
         await protection.alerts.idle();

@@ -30,6 +30,7 @@ const verification = (id: string, overrides: Partial<VerificationRow> = {}): Ver
   updated_at: 1,
   connector_id: null,
   ip: null,
+  country: null,
   ...overrides,
 });
 

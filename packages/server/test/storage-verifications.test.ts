@@ -21,6 +21,7 @@ const verification = (
   updated_at: 1,
   connector_id: null,
   ip: null,
+  country: null,
   ...overrides,
 });
 

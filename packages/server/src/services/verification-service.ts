@@ -204,6 +204,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         updated_at: now,
         connector_id: active.row.id,
         ip: input.ip ?? null,
+        country: parsed.country ?? null,
       };
       const { olderPending } = await verificationQueries.insertVerification(db, row);
 
@@ -235,7 +236,8 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       if (storedCodeMatches(keys, id, code, slot.code_hash)) {
         if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
           await deps.protection.approved({
-            phone: parsePhone(slot.phone),
+            phone: slot.phone,
+            country: slot.country,
             clientKey: slot.ip === null ? undefined : ipLimitKey(slot.ip),
             sentAt: slot.created_at,
           });

@@ -42,6 +42,8 @@ export interface VerificationsTable {
   updated_at: number;
   connector_id: string | null;
   ip: string | null;
+  /** ISO 3166-1 alpha-2 of the number; null for non-geographic numbers and rows from before 0005. */
+  country: string | null;
 }
 
 export interface MessagesTable {

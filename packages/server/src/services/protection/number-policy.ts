@@ -1,5 +1,6 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { NumberType, ProtectionReason, ProtectionSettings } from '@passline/contracts';
+import { type CountryCode, getCountryCallingCode } from 'libphonenumber-js/max';
 import type { PhoneNumber } from '../../phone.ts';
 
 /** What protection knows about a destination number. */
@@ -16,9 +17,17 @@ export function destinationOf(phone: PhoneNumber, wildcardDigits: number): Desti
   const country = phone.country ?? null;
   // A number outside every country is satellite or an international service, whatever its subtype.
   const type: NumberType = country === null ? 'NON_GEOGRAPHIC' : (phone.getType() ?? 'UNKNOWN');
-  // Keep the country code and at least two more digits, however short the number.
-  const keep = Math.max(phone.countryCallingCode.length + 3, phone.number.length - wildcardDigits);
-  return { e164: phone.number, country, type, range: phone.number.slice(0, keep) };
+  return { e164: phone.number, country, type, range: rangeOf(phone.number, country, wildcardDigits) };
+}
+
+/**
+ * The range of a valid E.164 number: without its last `wildcardDigits` digits, but keeping the
+ * country calling code and at least two more digits, however short the number. A non-geographic
+ * number (no country) keeps at least its first five digits.
+ */
+export function rangeOf(e164: string, country: string | null, wildcardDigits: number): string {
+  const callingCode = country === null ? 3 : getCountryCallingCode(country as CountryCode).length;
+  return e164.slice(0, Math.max(callingCode + 3, e164.length - wildcardDigits));
 }
 
 /** A range as logs, events and the console show it: `+447012345***`. */

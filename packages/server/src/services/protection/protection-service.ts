@@ -17,6 +17,7 @@ import {
   type Exceptions,
   maskedRange,
   policyRefusal,
+  rangeOf,
 } from './number-policy.ts';
 import type { ProtectionSettingsService } from './protection-settings.ts';
 import { type BudgetPositions, budgetRules, countryKey, hourMs } from './send-budgets.ts';
@@ -180,13 +181,17 @@ export function createProtectionService(deps: {
     },
 
     /** A code was entered: the guard counts it for the range, country and client IP it was sent to. */
-    async approved(code: { phone: PhoneNumber; clientKey: string | undefined; sentAt: number }): Promise<void> {
+    async approved(code: {
+      phone: string;
+      country: string | null;
+      clientKey: string | undefined;
+      sentAt: number;
+    }): Promise<void> {
       const settings = await deps.settings.get();
       if (!settings.guardEnabled) return;
-      const destination = destinationOf(code.phone, settings.prefixWildcardDigits);
       await guard.approved({
-        range: destination.range,
-        country: countryKey(destination),
+        range: rangeOf(code.phone, code.country, settings.prefixWildcardDigits),
+        country: code.country ?? 'intl',
         ip: code.clientKey,
         sentAt: code.sentAt,
       });

@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 // keeping full numbers anywhere new.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('messages').addColumn('country', 'text').execute();
+  // Stored with each code, so an approval is tallied for its country without parsing the number again.
+  await db.schema.alterTable('verifications').addColumn('country', 'text').execute();
 
   await db.schema
     .createTable('protection_events')
@@ -51,5 +53,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('protection_alerts').execute();
   await db.schema.dropTable('protection_blocks').execute();
   await db.schema.dropTable('protection_events').execute();
+  await db.schema.alterTable('verifications').dropColumn('country').execute();
   await db.schema.alterTable('messages').dropColumn('country').execute();
 }

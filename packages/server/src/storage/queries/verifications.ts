@@ -43,6 +43,7 @@ export const insertVerificationStatement = batchedStatement({
           updated_at: true,
           connector_id: true,
           ip: true,
+          country: true,
         }),
       )
       .returning([
@@ -72,6 +73,7 @@ export const insertVerificationStatement = batchedStatement({
       ['updated_at', 'bigint'],
       ['connector_id', 'text'],
       ['ip', 'text'],
+      ['country', 'text'],
     ],
     {
       returning: sql`
@@ -98,7 +100,10 @@ export async function insertVerification(
 }
 
 type AttemptRequest = { id: string; now: number };
-type AttemptSlot = Pick<VerificationRow, 'attempts' | 'max_attempts' | 'code_hash' | 'phone' | 'ip' | 'created_at'>;
+type AttemptSlot = Pick<
+  VerificationRow,
+  'attempts' | 'max_attempts' | 'code_hash' | 'phone' | 'ip' | 'country' | 'created_at'
+>;
 
 /**
  * A check takes one attempt slot, atomically: only a pending, unexpired code with attempts left
@@ -116,7 +121,7 @@ export const reserveAttemptStatement = batchedStatement({
       .where('status', '=', 'pending')
       .where('expires_at', '>', request.now)
       .whereRef('attempts', '<', 'max_attempts')
-      .returning(['id', 'attempts', 'max_attempts', 'code_hash', 'phone', 'ip', 'created_at']),
+      .returning(['id', 'attempts', 'max_attempts', 'code_hash', 'phone', 'ip', 'country', 'created_at']),
   ),
   many: precompiledUnnest(
     (_db: Kysely<Database>, requests: Columns<AttemptRequest>) =>
@@ -128,7 +133,7 @@ export const reserveAttemptStatement = batchedStatement({
         and v.status = 'pending'
         and v.expires_at > r.now
         and v.attempts < v.max_attempts
-      returning v.id, v.attempts, v.max_attempts, v.code_hash, v.phone, v.ip, v.created_at`,
+      returning v.id, v.attempts, v.max_attempts, v.code_hash, v.phone, v.ip, v.country, v.created_at`,
   ),
   rowKey: (slot: AttemptSlot & { id: string }) => slot.id,
 });
@@ -147,6 +152,7 @@ export async function reserveVerificationAttempt(
       code_hash: slot.code_hash,
       phone: slot.phone,
       ip: slot.ip,
+      country: slot.country,
       created_at: slot.created_at,
     }
   );
