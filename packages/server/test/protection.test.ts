@@ -39,6 +39,7 @@ describeEachEngine('protection', (database) => {
     await passline.storage.db.deleteFrom('protection_blocks').execute();
     await passline.storage.db.deleteFrom('protection_events').execute();
     await passline.storage.db.deleteFrom('messages').execute();
+    await passline.storage.db.deleteFrom('protection_alerts').execute();
   });
 
   it('refuses premium-rate, personal and satellite numbers by default, before the provider, and records each', async () => {
@@ -110,6 +111,14 @@ describeEachEngine('protection', (database) => {
     const overAll = await send('+33612345679');
     expect(overAll.body.error.code).toBe('rate_limit.global');
     expect(overAll.status).toBe(429);
+
+    // A spent deployment budget raises an alert once per episode; without a webhook it is only listed.
+    await passline.protection.alerts.idle();
+    const { alerts } = (await passline.request('GET', '/api/protection/summary')).body;
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: 'budget.global', subject: 'hour', delivered: false }),
+      expect.objectContaining({ kind: 'budget.country', subject: 'GB', delivered: false }),
+    ]);
 
     // Refused sends were not counted: raising the deployment budget by one lets exactly one more through.
     await protect({ globalHourlyLimit: 7 });
