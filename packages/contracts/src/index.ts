@@ -4,6 +4,7 @@
 // (small in a page bundle) and no Node imports.
 export * from './accounts.ts';
 export * from './api-keys.ts';
+export * from './challenge.ts';
 export * from './client.ts';
 export * from './connectors.ts';
 export * from './console-session.ts';
