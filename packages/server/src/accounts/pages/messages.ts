@@ -57,6 +57,9 @@ export function messageFor(error: ApiError): string {
         return 'Choose a password of at least 8 characters.';
       }
       return 'Check what you typed and try again.';
+    case 'fraud.challenge_required':
+    case 'fraud.challenge_failed':
+      return 'We could not confirm that this request comes from a person. Reload the page and try again.';
     case 'connector.none_active':
     case 'delivery.rejected':
     case 'delivery.provider_unavailable':

@@ -1,6 +1,7 @@
 // Sending a verification code, for every flow; and re-authentication on the account page, which
 // starts with a code to the current number.
 import { sentCodeSchema } from '@passline/contracts';
+import { withChallenge } from './challenge.ts';
 import { api, authed } from './client.ts';
 import { $, button, clearMessages, countdown, input, show, showError, showStatus } from './dom.ts';
 import { messageFor } from './messages.ts';
@@ -9,10 +10,10 @@ import { formatPhone } from './phone-number.ts';
 
 function requestCode() {
   if (flow !== 'account') {
-    return api('POST', '/api/experience/verification-code', sentCodeSchema, {
-      phone: state.phone,
-      event: eventOf[flow],
-    });
+    const event = eventOf[flow];
+    return withChallenge((challenge) =>
+      api('POST', '/api/experience/verification-code', sentCodeSchema, { phone: state.phone, event, challenge }),
+    );
   }
   if (state.purpose === 'reauth') {
     return authed('POST', '/api/account/reauthentication/verification-code', sentCodeSchema, {});
