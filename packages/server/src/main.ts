@@ -20,11 +20,11 @@ import { type ApiKeyService, createApiKeyService } from './services/api-key-serv
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
 import { loadConnectorRegistry } from './services/connectors/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connectors/connector-service.ts';
+import { startHousekeeping } from './services/housekeeping.ts';
 import { createKeyRotationService, type KeyRotationService } from './services/key-rotation-service.ts';
 import { createSqlRateLimiter, type RateLimiter } from './services/limits/rate-limiter.ts';
 import { connectRedis, redisHealthCheck } from './services/limits/redis-connection.ts';
 import { createRedisRateLimiter } from './services/limits/redis-rate-limiter.ts';
-import { startHousekeeping } from './services/housekeeping.ts';
 import { createMessageLogService } from './services/message-log-service.ts';
 import { createProtection, type Protection } from './services/protection/create-protection.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
@@ -150,6 +150,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       background,
       logger,
       limiter,
+      describeChallenge: protection.describeChallenge,
       keys,
       clock,
       cacheMs,

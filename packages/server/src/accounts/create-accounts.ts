@@ -1,3 +1,4 @@
+import type { ChallengeDescription } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
@@ -42,6 +43,8 @@ export function createAccounts(deps: {
   background: BackgroundTasks;
   logger: NoticeLogger;
   limiter: RateLimiter;
+  /** The challenge protection asks the Experience API's clients to solve (GET /api/experience/challenge). */
+  describeChallenge: () => Promise<ChallengeDescription>;
   keys: KeyRing;
   clock: Clock;
   cacheMs?: number;
@@ -93,7 +96,7 @@ export function createAccounts(deps: {
     routes:
       ({ apiKeys }) =>
       async (app) => {
-        await app.register(experienceRoutes({ experience, ...withUrl }));
+        await app.register(experienceRoutes({ experience, describeChallenge: deps.describeChallenge, ...withUrl }));
         await app.register(accountRoutes({ account, tokens, ...withUrl }));
         await app.register(tokenRoutes({ tokens, ...withUrl }));
         await app.register(signInExperienceRoutes({ signInExperience, apiKeys }));

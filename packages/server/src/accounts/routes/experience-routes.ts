@@ -1,4 +1,9 @@
-import { noContentSchema, verifiedCodeSchema } from '@passline/contracts';
+import {
+  type ChallengeDescription,
+  challengeDescriptionSchema,
+  noContentSchema,
+  verifiedCodeSchema,
+} from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
@@ -25,10 +30,30 @@ const errors = {
 } as const;
 
 /** The public Experience API: what the hosted pages (and an app's own screens) call. */
-export function experienceRoutes(deps: { experience: ExperienceService; publicUrl?: string }): FastifyPluginAsyncZod {
+export function experienceRoutes(deps: {
+  experience: ExperienceService;
+  /** The challenge protection asks for before a code is sent (see docs/protection.md). */
+  describeChallenge: () => Promise<ChallengeDescription>;
+  publicUrl?: string;
+}): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['Experience API'];
     const noStore = { 'cache-control': 'no-store' };
+
+    app.get(
+      '/api/experience/challenge',
+      {
+        schema: {
+          ...publicRoute,
+          tags,
+          summary: 'The challenge to solve before asking for a code',
+          description:
+            'For `pow`, a fresh ALTCHA challenge (use it with the ALTCHA widget or altcha-lib); send its solution as `challenge` with the code request. For a CAPTCHA, the site key for its widget. `off`: nothing to solve. Whether a send needs the solution (always, or only under attack) is in the protection settings.',
+          response: { 200: challengeDescriptionSchema },
+        },
+      },
+      async (_request, reply) => reply.headers(noStore).send(await deps.describeChallenge()),
+    );
 
     app.post(
       '/api/experience/verification-code',

@@ -1,3 +1,4 @@
+import type { ChallengeDescription } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
@@ -8,7 +9,7 @@ import type { Database } from '../../storage/schema.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import { type AlertSender, createAlertSender } from './alert-sender.ts';
 
-type ChallengeVerifier = { verify(...args: unknown[]): Promise<void> };
+import { type ChallengeVerifier, createChallengeVerifier } from './challenge-verifier.ts';
 
 import { createConversionGuard } from './conversion-guard.ts';
 import { createProtectionReports, type ProtectionReports } from './protection-reports.ts';
@@ -24,6 +25,8 @@ export interface Protection {
   service: ProtectionService;
   reports: ProtectionReports;
   challenges: ChallengeVerifier;
+  /** The challenge a client solves before the Experience API sends a code (GET /api/experience/challenge). */
+  describeChallenge(): Promise<ChallengeDescription>;
   alerts: AlertSender;
 }
 
@@ -59,11 +62,18 @@ export function createProtection(deps: {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const guard = createConversionGuard({ db, limiter, clock, alerts, cacheMs: deps.cacheMs });
-  const challenges: ChallengeVerifier = { verify: async () => undefined }; // TEMP until challenge-verifier lands
+  const challenges = createChallengeVerifier({
+    keys: deps.keys,
+    captchaSecret: secrets.challengeSecret,
+    limiter,
+    clock,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
   return {
     settings,
     alerts,
     challenges,
+    describeChallenge: async () => challenges.describe(await settings.get()),
     service: createProtectionService({ db, clock, settings, guard, challenges, alerts }),
     reports: createProtectionReports({ db, clock, limiter, guard, settings }),
   };
