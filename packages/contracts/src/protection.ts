@@ -64,9 +64,9 @@ export const protectionSettingsSchema = z.strictObject({
   prefixHourlyLimit: count(1, 1_000_000, 20, 'Codes per number range per hour.'),
   countryHourlyLimit: count(1, 10_000_000, 500, 'Codes per destination country per hour (unless overridden).'),
   countryHourlyLimitOverrides: z._default(
-    z.record(countryCode, z.number().check(z.int(), z.minimum(0), z.maximum(10_000_000))).check(
-      z.describe('Per-country hourly limits that replace countryHourlyLimit, e.g. { "GB": 50 }.'),
-    ),
+    z
+      .record(countryCode, z.number().check(z.int(), z.minimum(0), z.maximum(10_000_000)))
+      .check(z.describe('Per-country hourly limits that replace countryHourlyLimit, e.g. { "GB": 50 }.')),
     {},
   ),
   globalHourlyLimit: count(1, 100_000_000, 2_000, 'Codes per hour for the whole deployment.'),
@@ -82,7 +82,12 @@ export const protectionSettingsSchema = z.strictObject({
     0.5,
     "Plus this share of the country's most entered codes in one day (the last 14 days or the last 24 h).",
   ),
-  guardBlockMinutes: count(1, 10_080, 60, 'How long a tripped range, IP or country is refused before it is judged again.'),
+  guardBlockMinutes: count(
+    1,
+    10_080,
+    60,
+    'How long a tripped range, IP or country is refused before it is judged again.',
+  ),
   alwaysAllowIpRanges: z._default(
     z.array(z.string()).check(z.describe('Client IPs or CIDR ranges (e.g. "203.0.113.0/24") that bypass protection.')),
     [],
@@ -101,15 +106,17 @@ export const protectionSettingsSchema = z.strictObject({
   challengeMode: z._default(
     z
       .enum(['always', 'adaptive'])
-      .check(z.describe('`adaptive`: only while a budget is above challengeAdaptiveShare of its limit or the guard has tripped.')),
+      .check(
+        z.describe(
+          '`adaptive`: only while a budget is above challengeAdaptiveShare of its limit or the guard has tripped.',
+        ),
+      ),
     'adaptive',
   ),
   challengeAdaptiveShare: share(0.5, 'Budget use above which the adaptive mode asks for a challenge.'),
   challengeSiteKey: z._default(z.nullable(z.string().check(z.maxLength(200))), null),
   challengeSiteverifyUrl: z._default(
-    z
-      .nullable(z.url())
-      .check(z.describe("The CAPTCHA provider's siteverify URL; null for the provider's own.")),
+    z.nullable(z.url()).check(z.describe("The CAPTCHA provider's siteverify URL; null for the provider's own.")),
     null,
   ),
   challengePowMaxNumber: count(1_000, 10_000_000, 100_000, 'Proof-of-work difficulty (ALTCHA maxnumber).'),

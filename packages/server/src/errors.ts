@@ -140,7 +140,8 @@ export const errorCatalog = {
   'rate_limit.prefix': {
     status: 429,
     message: 'Too many codes requested for numbers like this one; try again later.',
-    description: 'The hourly budget of the number range (numbers that share all but their last digits) is spent; see docs/protection.md.',
+    description:
+      'The hourly budget of the number range (numbers that share all but their last digits) is spent; see docs/protection.md.',
   },
   'rate_limit.country': {
     status: 429,
@@ -165,7 +166,8 @@ export const errorCatalog = {
   'fraud.low_conversion': {
     status: 429,
     message: 'Codes cannot be sent to numbers like this one right now; try again later.',
-    description: 'Codes sent to this number range, client IP or country are mostly never entered, so the conversion guard refuses more for a while.',
+    description:
+      'Codes sent to this number range, client IP or country are mostly never entered, so the conversion guard refuses more for a while.',
   },
   'fraud.challenge_required': {
     status: 400,
