@@ -39,6 +39,7 @@ describeEachEngine('protection on the Experience API', (database) => {
   beforeEach(async () => {
     await passline.storage.db.deleteFrom('settings').where('key', '=', 'protection').execute();
     await passline.storage.db.deleteFrom('protection_blocks').execute();
+    await passline.storage.db.deleteFrom('rate_limit_buckets').execute();
   });
 
   it('asks for nothing while the challenge is off', async () => {
@@ -93,6 +94,18 @@ describeEachEngine('protection on the Experience API', (database) => {
       .execute();
     expect((await sendCode(nextNumber())).body.error.code).toBe('fraud.challenge_required');
     expect((await sendCode(nextNumber(), await solvedChallenge())).status).toBe(200);
+  });
+
+  it('hands one client IP at most 60 challenges a minute', async () => {
+    await protect({ challenge: 'pow', challengePowMaxNumber: 5_000 });
+    const fetches = await Promise.all(
+      Array.from({ length: 61 }, () => passline.request('GET', '/api/experience/challenge', { key: null })),
+    );
+    const statuses = fetches.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(60);
+    const refused = fetches.find((response) => response.status === 429);
+    expect(refused?.body.error.code).toBe('rate_limit.ip');
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('refuses registered and unregistered numbers alike', async () => {

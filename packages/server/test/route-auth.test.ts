@@ -15,6 +15,7 @@ const publicRoutes = new Set([
   'POST /api/admin/setup',
   'POST /api/admin/sign-in',
   'POST /api/admin/sign-out',
+  'GET /api/experience/challenge',
   'POST /api/experience/verification-code',
   'POST /api/experience/verification-code/verify',
   'POST /api/experience/register',

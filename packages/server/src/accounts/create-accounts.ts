@@ -44,7 +44,7 @@ export function createAccounts(deps: {
   logger: NoticeLogger;
   limiter: RateLimiter;
   /** The challenge protection asks the Experience API's clients to solve (GET /api/experience/challenge). */
-  describeChallenge: () => Promise<ChallengeDescription>;
+  describeChallenge: (clientIp: string) => Promise<ChallengeDescription>;
   keys: KeyRing;
   clock: Clock;
   cacheMs?: number;

@@ -33,7 +33,7 @@ const errors = {
 export function experienceRoutes(deps: {
   experience: ExperienceService;
   /** The challenge protection asks for before a code is sent (see docs/protection.md). */
-  describeChallenge: () => Promise<ChallengeDescription>;
+  describeChallenge: (clientIp: string) => Promise<ChallengeDescription>;
   publicUrl?: string;
 }): FastifyPluginAsyncZod {
   return async (app) => {
@@ -49,10 +49,10 @@ export function experienceRoutes(deps: {
           summary: 'The challenge to solve before asking for a code',
           description:
             'For `pow`, a fresh ALTCHA challenge (use it with the ALTCHA widget or altcha-lib); send its solution as `challenge` with the code request. For a CAPTCHA, the site key for its widget. `off`: nothing to solve. Whether a send needs the solution (always, or only under attack) is in the protection settings.',
-          response: { 200: challengeDescriptionSchema },
+          response: { 200: challengeDescriptionSchema, 429: errorResponseSchema },
         },
       },
-      async (_request, reply) => reply.headers(noStore).send(await deps.describeChallenge()),
+      async (request, reply) => reply.headers(noStore).send(await deps.describeChallenge(request.ip)),
     );
 
     app.post(

@@ -1,9 +1,11 @@
 import type { ChallengeDescription } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { ipLimitKey } from '../../client-ip.ts';
 import type { Clock } from '../../clock.ts';
 import { newId } from '../../crypto/codes.ts';
 import type { KeyRing } from '../../crypto/keys.ts';
+import { AppError } from '../../errors.ts';
 import { insertProtectionAlert } from '../../storage/queries/protection.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
@@ -25,8 +27,11 @@ export interface Protection {
   service: ProtectionService;
   reports: ProtectionReports;
   challenges: ChallengeVerifier;
-  /** The challenge a client solves before the Experience API sends a code (GET /api/experience/challenge). */
-  describeChallenge(): Promise<ChallengeDescription>;
+  /**
+   * The challenge a client solves before the Experience API sends a code (GET /api/experience/challenge).
+   * A proof-of-work challenge costs the server a key derivation, so one client IP gets 60 a minute.
+   */
+  describeChallenge(clientIp: string): Promise<ChallengeDescription>;
   alerts: AlertSender;
 }
 
@@ -73,7 +78,23 @@ export function createProtection(deps: {
     settings,
     alerts,
     challenges,
-    describeChallenge: async () => challenges.describe(await settings.get()),
+    async describeChallenge(clientIp) {
+      const decision = await limiter.consume([
+        { key: `challenge-ip:${ipLimitKey(clientIp)}`, limit: 60, windowMs: 60_000, code: 'rate_limit.ip' },
+      ]);
+      if (!decision.allowed) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        throw new AppError(
+          'rate_limit.ip',
+          `Too many challenges requested; try again in ${retryAfterSeconds} s.`,
+          {
+            retryAfterSeconds,
+          },
+          retryAfterSeconds,
+        );
+      }
+      return challenges.describe(await settings.get());
+    },
     service: createProtectionService({ db, clock, settings, guard, challenges, alerts }),
     reports: createProtectionReports({ db, clock, limiter, guard, settings }),
   };
