@@ -196,6 +196,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
         housekeeping.stop();
         await app.close();
         await background.drain();
+        await protection.flushTallies();
+        protection.stop();
         await protection.alerts.idle();
         await storage.close();
         if (redis) await redis.quit().catch(() => redis?.disconnect());

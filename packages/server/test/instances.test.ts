@@ -81,6 +81,10 @@ describe.skipIf(!redisUrl)(
         ];
         expect(await limiterA.consume(rules)).toEqual({ allowed: true, hits: [1, 1] });
         expect(await limiterB.peek(['hour:x', 'cooldown:x', 'unknown'])).toEqual([1, 1, 0]);
+        // Tallies added in bulk (the conversion guard's): totals back, a window for a new key.
+        expect(await limiterA.add([{ key: 'tally:x', count: 3, windowMs: 60_000 }])).toEqual([3]);
+        expect(await limiterB.add([{ key: 'tally:x', count: 2, windowMs: 60_000 }])).toEqual([5]);
+        expect(await redis.pttl(`${prefix}tally:x`)).toBeGreaterThan(59_000);
         const refused = await limiterB.consume(rules);
         expect(refused).toMatchObject({ allowed: false, rule: { code: 'rate_limit.resend_cooldown' } });
         expect(refused.allowed === false && refused.retryAfterMs).toBeGreaterThan(59_000);

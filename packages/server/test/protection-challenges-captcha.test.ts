@@ -59,6 +59,7 @@ async function startSiteverify() {
 const noLimiter: RateLimiter = {
   consume: () => Promise.reject(new Error('the limiter is not for CAPTCHAs')),
   peek: () => Promise.reject(new Error('the limiter is not for CAPTCHAs')),
+  add: () => Promise.reject(new Error('the limiter is not for CAPTCHAs')),
 };
 const clock = { now: () => Date.now() };
 

@@ -82,6 +82,8 @@ describeEachEngine('SMS pumping against the defaults', (database) => {
         const answer = await send(`${attack.prefix}${digits(attack.rest)}`, bots[index % bots.length] as string);
         // Refused or sent, never anything else (a 5xx, an invalid number from the generator).
         expect([201, 403, 429]).toContain(answer.status);
+        // The guard's tallies are written once a second: here every ten requests, a bot fleet's second.
+        if (index % 10 === 9) await passline.protection.flushTallies();
         // One real user (a US number, entering the code) for every ten bot requests.
         if (index % 10 === 0) {
           realIndex += 1;
@@ -100,8 +102,9 @@ describeEachEngine('SMS pumping against the defaults', (database) => {
 
     expect(await delivered('+447012')).toBe(0);
     // The country guard lets its floor of unentered codes through per country (default 200), plus
-    // what arrives before it judges again (it re-reads a busy country each time its count grows 5 %).
-    for (const prefix of ['+447400', '+49151', '+3361']) expect(await delivered(prefix)).toBeLessThanOrEqual(210);
+    // what arrives before it judges again: it reads its tallies once a second (here every ten
+    // requests), and re-reads a busy country each time its count grows 5 %.
+    for (const prefix of ['+447400', '+49151', '+3361']) expect(await delivered(prefix)).toBeLessThanOrEqual(220);
     expect(outcome.realRefused).toBe(0);
     expect(outcome.realServed).toBeGreaterThan(100);
 

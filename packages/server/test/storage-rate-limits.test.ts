@@ -65,6 +65,21 @@ describeEachEngine('storage: rate limits', (database) => {
     }
   });
 
+  it('adds tallies in bulk: totals back, a window that has passed starts over at the count', async () => {
+    let now = 1_000;
+    const limiter = createSqlRateLimiter({ db: storage.db, clock: { now: () => now } });
+    const tallies = [
+      { key: 'tally:b', count: 2, windowMs: 500 },
+      { key: 'tally:a', count: 5, windowMs: 500 },
+    ];
+    expect(await limiter.add(tallies)).toEqual([2, 5]);
+    expect(await limiter.add(tallies)).toEqual([4, 10]);
+    expect(await limiter.peek(['tally:a', 'tally:b', 'tally:none'])).toEqual([10, 4, 0]);
+    now = 1_500;
+    expect(await limiter.peek(['tally:a'])).toEqual([0]);
+    expect(await limiter.add(tallies)).toEqual([2, 5]);
+  });
+
   it('lets exactly `limit` of many concurrent requests through the SQL limiter, all-or-nothing across rules', async () => {
     const limiter = createSqlRateLimiter({ db: storage.db, clock: { now: () => 1_000 } });
     const rules = [

@@ -174,7 +174,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         await deps.protection.overBudget(screened, decision.rule, decision.retryAfterMs);
         decision = await deps.limiter.consume(limits);
       } else if (decision.allowed && screened.rules.length > 0) {
-        await deps.protection.counted(screened, decision.hits.slice(limits.length));
+        deps.protection.counted(screened, decision.hits.slice(limits.length));
       }
       if (!decision.allowed) {
         const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { ErrorCode } from '../../errors.ts';
-import { giveBackBuckets, incrementBuckets, peekBuckets } from '../../storage/queries/rate-limit-buckets.ts';
+import {
+  addToBuckets,
+  giveBackBuckets,
+  incrementBuckets,
+  peekBuckets,
+} from '../../storage/queries/rate-limit-buckets.ts';
 import type { Database } from '../../storage/schema.ts';
 
 export interface LimitRule {
@@ -28,6 +33,15 @@ export interface RateLimiter {
   consume(rules: readonly LimitRule[]): Promise<LimitDecision>;
   /** The current counts of these buckets, without counting (0 for an unknown or ended bucket). */
   peek(keys: readonly string[]): Promise<number[]>;
+  /** Adds counts to tallies (never refused); returns their new totals in the entries' order. */
+  add(entries: readonly TallyEntry[]): Promise<number[]>;
+}
+
+export interface TallyEntry {
+  key: string;
+  count: number;
+  /** The window of a tally that starts now. */
+  windowMs: number;
 }
 
 /**
@@ -55,5 +69,11 @@ export function createSqlRateLimiter(deps: { db: Kysely<Database>; clock: Clock 
       return { allowed: false, rule: refusing, retryAfterMs: Math.max(0, resetAt - now) };
     },
     peek: (keys) => peekBuckets(deps.db, keys, deps.clock.now()),
+    async add(entries) {
+      const totals = new Map(
+        (await addToBuckets(deps.db, entries, deps.clock.now())).map((row) => [row.key, row.hits]),
+      );
+      return entries.map((entry) => totals.get(entry.key) ?? 0);
+    },
   };
 }

@@ -25,8 +25,23 @@ end
 return result
 `;
 
+// Adds ARGV[2i-1] to each key and gives a new key its window ARGV[2i]; returns the new totals.
+const addScript = `
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local count = tonumber(ARGV[2 * i - 1])
+  local total = redis.call('INCRBY', key, count)
+  if total == count then
+    redis.call('PEXPIRE', key, ARGV[2 * i])
+  end
+  totals[i] = total
+end
+return totals
+`;
+
 type RedisWithConsume = Redis & {
   passlineConsume(numberOfKeys: number, ...args: Array<string | number>): Promise<number[]>;
+  passlineAdd(numberOfKeys: number, ...args: Array<string | number>): Promise<number[]>;
 };
 
 /** Seconds a caller should wait when Redis is down: the client retries the connection every 2 s at most. */
@@ -57,6 +72,7 @@ export function createRedisRateLimiter(deps: { redis: Redis; prefix?: string }):
   const redis = deps.redis as RedisWithConsume;
   if (typeof redis.passlineConsume !== 'function') {
     redis.defineCommand('passlineConsume', { lua: consumeScript });
+    redis.defineCommand('passlineAdd', { lua: addScript });
   }
   const prefix = deps.prefix ?? 'passline:rl:';
   return {
@@ -73,6 +89,18 @@ export function createRedisRateLimiter(deps: { redis: Redis; prefix?: string }):
       const [index = 0, ttl = 0] = result;
       const rule = index > 0 ? rules[index - 1] : undefined;
       return rule ? { allowed: false, rule, retryAfterMs: ttl } : { allowed: true, hits: result.slice(2) };
+    },
+    async add(entries) {
+      if (entries.length === 0) return [];
+      try {
+        return await redis.passlineAdd(
+          entries.length,
+          ...entries.map((entry) => prefix + entry.key),
+          ...entries.flatMap((entry) => [entry.count, entry.windowMs]),
+        );
+      } catch (error) {
+        throw redisUnavailable(error);
+      }
     },
     async peek(keys) {
       if (keys.length === 0) return [];

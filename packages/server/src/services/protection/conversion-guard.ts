@@ -10,7 +10,7 @@ import {
 import type { Database } from '../../storage/schema.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { AlertSender } from './alert-sender.ts';
-import { dayMs, dayOf, type GuardDimension, tally, tallyKey, tallyWindowMs } from './send-budgets.ts';
+import { dayMs, dayOf, type GuardDimension, tallyKey, tallyWindowMs } from './send-budgets.ts';
 
 /** Sent and entered codes over the last 24 hours of one range, IP or country. */
 export interface Conversion {
@@ -54,11 +54,11 @@ export function countryTrips(
   return last24h.sent - last24h.approved > countryAllowance(settings, last24h.approved, approvedPerDay);
 }
 
-/** What the guard is told after a send was counted: today's sent tallies. */
-export interface CountedSend {
-  range: { value: string; shown: string; sentToday: number };
-  country: { value: string; sentToday: number };
-  ip: { value: string; sentToday: number } | undefined;
+/** What the guard judges: a range, client IP or country, and how the console shows it. */
+interface Subject {
+  dimension: GuardDimension;
+  value: string;
+  shown: string;
 }
 
 const reevaluateMs = 5_000;
@@ -74,8 +74,13 @@ export function createConversionGuard(deps: {
   limiter: RateLimiter;
   clock: Clock;
   alerts: AlertSender;
+  settings: { get(): Promise<ProtectionSettings> };
+  /** A flush that failed (the database or Redis unreachable): its tallies are lost, the guard goes on. */
+  onError: (error: unknown) => void;
   /** How long this instance trusts its copy of the block list; default 2 s. */
   cacheMs?: number;
+  /** How often waiting tallies are written; default 1 s. */
+  flushMs?: number;
 }) {
   const { db, limiter, clock } = deps;
   const blockCacheMs = deps.cacheMs ?? 2_000;
@@ -160,6 +165,53 @@ export function createConversionGuard(deps: {
     });
   }
 
+  async function judge(settings: ProtectionSettings, subject: Subject, sentToday: number): Promise<void> {
+    const now = clock.now();
+    const { dimension, value, shown } = subject;
+    const threshold =
+      dimension === 'country' ? Math.ceil(settings.guardCountryFloor / 2) : Math.ceil(settings.guardMinSends / 2);
+    if (sentToday < threshold || !dueForJudging(`${dimension}:${value}`, sentToday, now)) return;
+    const { last24h, approvedPerDay } = await lastDay(dimension, value, sentToday, now);
+    const trips =
+      dimension === 'country' ? countryTrips(settings, last24h, approvedPerDay) : lowConversion(settings, last24h);
+    if (trips) await block(settings, dimension, value, shown, last24h);
+  }
+
+  /**
+   * Tallies wait here and are written once a second in one statement: a send or a check does not pay
+   * for the guard's rows, and counts of a busy range or country are added up first. The guard sees a
+   * send at most a second (plus the block list's cache) after it; budgets, which must be exact, are
+   * counted with each send instead. A crash loses at most a second of tallies.
+   */
+  const pending = new Map<string, { count: number; windowMs: number; subject: Subject | undefined }>();
+  function tallyLater(key: string, windowMs: number, subject?: Subject) {
+    const entry = pending.get(key);
+    if (entry) entry.count += 1;
+    else pending.set(key, { count: 1, windowMs, subject });
+  }
+
+  let flushing: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    flushing = flushing.then(async () => {
+      if (pending.size === 0) return;
+      const entries = [...pending.entries()];
+      pending.clear();
+      try {
+        const totals = await limiter.add(entries.map(([key, entry]) => ({ key, ...entry })));
+        const settings = await deps.settings.get();
+        if (!settings.guardEnabled) return;
+        for (const [index, [, entry]] of entries.entries()) {
+          if (entry.subject) await judge(settings, entry.subject, totals[index] ?? 0);
+        }
+      } catch (error) {
+        deps.onError(error);
+      }
+    });
+    return flushing;
+  }
+  const timer = setInterval(() => void flush(), deps.flushMs ?? 1_000);
+  timer.unref();
+
   return {
     /** The block key that refuses this send, if any. */
     async blocking(keys: readonly string[]): Promise<string | undefined> {
@@ -173,35 +225,41 @@ export function createConversionGuard(deps: {
       return (await activeKeys()).size > 0;
     },
 
-    /** Judges what a counted send touched; blocks what trips. */
-    async judge(settings: ProtectionSettings, send: CountedSend): Promise<void> {
-      const now = clock.now();
-      const halfMinimum = Math.ceil(settings.guardMinSends / 2);
-      const subjects: Array<[GuardDimension, string, string, number]> = [
-        ['range', send.range.value, send.range.shown, send.range.sentToday],
-      ];
-      if (send.ip) subjects.push(['ip', send.ip.value, send.ip.value, send.ip.sentToday]);
-      for (const [dimension, value, shown, sentToday] of subjects) {
-        if (sentToday < halfMinimum || !dueForJudging(`${dimension}:${value}`, sentToday, now)) continue;
-        const { last24h } = await lastDay(dimension, value, sentToday, now);
-        if (lowConversion(settings, last24h)) await block(settings, dimension, value, shown, last24h);
-      }
-      const { value, sentToday } = send.country;
-      if (sentToday >= Math.ceil(settings.guardCountryFloor / 2) && dueForJudging(`country:${value}`, sentToday, now)) {
-        const { last24h, approvedPerDay } = await lastDay('country', value, sentToday, now);
-        if (countryTrips(settings, last24h, approvedPerDay)) await block(settings, 'country', value, value, last24h);
+    /** Counts a send for the guard: its range, country and client IP, today. Judged at the next flush. */
+    sent(subjects: { range: string; shownRange: string; country: string; ip: string | undefined; at: number }) {
+      const day = dayOf(subjects.at);
+      tallyLater(tallyKey.sent('range', subjects.range, day), tallyWindowMs.range, {
+        dimension: 'range',
+        value: subjects.range,
+        shown: subjects.shownRange,
+      });
+      tallyLater(tallyKey.sent('country', subjects.country, day), tallyWindowMs.country, {
+        dimension: 'country',
+        value: subjects.country,
+        shown: subjects.country,
+      });
+      if (subjects.ip !== undefined) {
+        tallyLater(tallyKey.sent('ip', subjects.ip, day), tallyWindowMs.ip, {
+          dimension: 'ip',
+          value: subjects.ip,
+          shown: subjects.ip,
+        });
       }
     },
 
     /** Counts an entered code for the day it was sent, in its range, country and client IP. */
-    async approved(subjects: { range: string; country: string; ip: string | undefined; sentAt: number }) {
+    approved(subjects: { range: string; country: string; ip: string | undefined; sentAt: number }) {
       const day = dayOf(subjects.sentAt);
-      const rules = [
-        tally(tallyKey.approved('range', subjects.range, day), tallyWindowMs.range),
-        tally(tallyKey.approved('country', subjects.country, day), tallyWindowMs.country),
-      ];
-      if (subjects.ip !== undefined) rules.push(tally(tallyKey.approved('ip', subjects.ip, day), tallyWindowMs.ip));
-      await limiter.consume(rules);
+      tallyLater(tallyKey.approved('range', subjects.range, day), tallyWindowMs.range);
+      tallyLater(tallyKey.approved('country', subjects.country, day), tallyWindowMs.country);
+      if (subjects.ip !== undefined) tallyLater(tallyKey.approved('ip', subjects.ip, day), tallyWindowMs.ip);
+    },
+
+    /** Writes the waiting tallies and judges what they touched (the timer calls it every second). */
+    flush,
+
+    stop() {
+      clearInterval(timer);
     },
 
     list: () => listActiveProtectionBlocks(db, clock.now()),

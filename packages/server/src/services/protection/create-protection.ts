@@ -27,6 +27,10 @@ export interface Protection {
   service: ProtectionService;
   reports: ProtectionReports;
   challenges: ChallengeVerifier;
+  /** Writes the conversion guard's waiting tallies now and judges what they touched (also on close). */
+  flushTallies(): Promise<void>;
+  /** Stops the tallies' timer; `close()` flushes first. */
+  stop(): void;
   /**
    * The challenge a client solves before the Experience API sends a code (GET /api/experience/challenge).
    * A proof-of-work challenge costs the server a key derivation, so one client IP gets 60 a minute.
@@ -66,7 +70,15 @@ export function createProtection(deps: {
       }),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-  const guard = createConversionGuard({ db, limiter, clock, alerts, cacheMs: deps.cacheMs });
+  const guard = createConversionGuard({
+    db,
+    limiter,
+    clock,
+    alerts,
+    settings,
+    onError: (error) => deps.logger.warn({ err: error }, 'protection tallies could not be written'),
+    cacheMs: deps.cacheMs,
+  });
   const challenges = createChallengeVerifier({
     keys: deps.keys,
     captchaSecret: secrets.challengeSecret,
@@ -78,6 +90,8 @@ export function createProtection(deps: {
     settings,
     alerts,
     challenges,
+    flushTallies: guard.flush,
+    stop: guard.stop,
     async describeChallenge(clientIp) {
       const decision = await limiter.consume([
         { key: `challenge-ip:${ipLimitKey(clientIp)}`, limit: 60, windowMs: 60_000, code: 'rate_limit.ip' },

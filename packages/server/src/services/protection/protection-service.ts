@@ -20,7 +20,7 @@ import {
   rangeOf,
 } from './number-policy.ts';
 import type { ProtectionSettingsService } from './protection-settings.ts';
-import { type BudgetPositions, budgetRules, countryKey, hourMs } from './send-budgets.ts';
+import { budgetPositions, budgetRules, countryKey, hourMs } from './send-budgets.ts';
 
 /** The part of the challenge verifier protection calls (challenge-verifier.ts). */
 export interface ChallengeCheck {
@@ -45,7 +45,6 @@ export interface Screened {
   request: SendRequest;
   /** Counted after the send's per-number rules, all or nothing (empty for an always-allowed send). */
   rules: LimitRule[];
-  positions: BudgetPositions | undefined;
 }
 
 const reasons = new Set<string>(protectionReasons);
@@ -110,7 +109,7 @@ export function createProtectionService(deps: {
     async screen(request: SendRequest): Promise<Screened> {
       const settings = await deps.settings.get();
       const destination = destinationOf(request.phone, settings.prefixWildcardDigits);
-      const screened: Screened = { settings, destination, request, rules: [], positions: undefined };
+      const screened: Screened = { settings, destination, request, rules: [] };
       if (exceptionsFor(settings).covers(destination, request.ip)) return screened;
 
       const policy = policyRefusal(settings, destination);
@@ -129,8 +128,7 @@ export function createProtectionService(deps: {
           await refuse(screened, code, error as AppError);
         }
       }
-      const { rules, positions } = budgetRules(settings, destination, request.clientKey, clock.now());
-      return { ...screened, rules, positions };
+      return { ...screened, rules: budgetRules(settings, destination) };
     },
 
     /**
@@ -160,23 +158,25 @@ export function createProtectionService(deps: {
       );
     },
 
-    /** The send was counted: note budget use, and let the guard judge what it touched. */
-    async counted(screened: Screened, hits: readonly number[]): Promise<void> {
-      const { positions, settings, destination, request } = screened;
-      if (!positions) return;
+    /** The send was counted: note budget use, and tally it for the guard. */
+    counted(screened: Screened, hits: readonly number[]): void {
+      const { settings, destination, request, rules } = screened;
+      if (rules.length === 0) return;
       const now = clock.now();
-      const share = (position: number) => (hits[position] ?? 0) / (screened.rules[position]?.limit ?? 1);
-      pressure.global = { share: Math.max(share(positions.globalHour), share(positions.globalDay)), at: now };
+      const share = (position: number) => (hits[position] ?? 0) / (rules[position]?.limit ?? 1);
+      pressure.global = {
+        share: Math.max(share(budgetPositions.globalHour), share(budgetPositions.globalDay)),
+        at: now,
+      };
       if (pressure.countries.size > 1000) pressure.countries.clear();
-      pressure.countries.set(countryKey(destination), { share: share(positions.country), at: now });
-      if (positions.sentRange < 0) return;
-      await guard.judge(settings, {
-        range: { value: destination.range, shown: maskedRange(destination), sentToday: hits[positions.sentRange] ?? 0 },
-        country: { value: countryKey(destination), sentToday: hits[positions.sentCountry] ?? 0 },
-        ip:
-          request.clientKey !== undefined && positions.sentIp >= 0
-            ? { value: request.clientKey, sentToday: hits[positions.sentIp] ?? 0 }
-            : undefined,
+      pressure.countries.set(countryKey(destination), { share: share(budgetPositions.country), at: now });
+      if (!settings.guardEnabled) return;
+      guard.sent({
+        range: destination.range,
+        shownRange: maskedRange(destination),
+        country: countryKey(destination),
+        ip: request.clientKey,
+        at: now,
       });
     },
 
@@ -189,7 +189,7 @@ export function createProtectionService(deps: {
     }): Promise<void> {
       const settings = await deps.settings.get();
       if (!settings.guardEnabled) return;
-      await guard.approved({
+      guard.approved({
         range: rangeOf(code.phone, code.country, settings.prefixWildcardDigits),
         country: code.country ?? 'intl',
         ip: code.clientKey,

@@ -182,6 +182,38 @@ export async function giveBackBuckets(
   await giveBackOne(db, counts.map((count) => ({ key: count.key, resetAt: count.reset_at })).sort(lockOrder));
 }
 
+/**
+ * Adds counts to buckets in one statement and returns their new totals (a bucket whose window has
+ * passed starts over at the count). For tallies counted in bulk (protection's, flushed once a
+ * second): not precompiled, since it runs rarely and its row count varies. Rows in `lockOrder`.
+ */
+export async function addToBuckets(
+  db: Kysely<Database>,
+  entries: ReadonlyArray<{ key: string; count: number; windowMs: number }>,
+  now: number,
+): Promise<Array<{ key: string; hits: number }>> {
+  if (entries.length === 0) return [];
+  return db
+    .insertInto('rate_limit_buckets')
+    .values(
+      [...entries]
+        .sort(lockOrder)
+        .map((entry) => ({ key: entry.key, hits: entry.count, reset_at: now + entry.windowMs })),
+    )
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet({
+        hits: sql<number>`
+          case when rate_limit_buckets.reset_at <= ${now} then excluded.hits
+          else rate_limit_buckets.hits + excluded.hits end`,
+        reset_at: sql<number>`
+          case when rate_limit_buckets.reset_at <= ${now} then excluded.reset_at
+          else rate_limit_buckets.reset_at end`,
+      }),
+    )
+    .returning(['key', 'hits'])
+    .execute();
+}
+
 /** Housekeeping: buckets whose window ended long ago carry no information. */
 export async function deleteExpiredBuckets(db: Kysely<Database>, now: number): Promise<number> {
   const result = await db.deleteFrom('rate_limit_buckets').where('reset_at', '<=', now).executeTakeFirst();
