@@ -17,9 +17,6 @@ export interface LimitRule {
   code: ErrorCode;
 }
 
-/** A rule that only counts (a tally): it never refuses, and its count comes back in `hits`. */
-export const tallyLimit = Number.MAX_SAFE_INTEGER;
-
 export type LimitDecision =
   | { allowed: true /** Each rule's count after this request, in the rules' order. */; hits: readonly number[] }
   | { allowed: false; rule: LimitRule; retryAfterMs: number };
