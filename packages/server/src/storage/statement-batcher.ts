@@ -188,7 +188,8 @@ export function unnestInsert<DB, Row extends object, Returned = void>(
  * only), so a send does not wait for a disk flush (3.4 ms on the benchmark machine) for its log
  * rows. If PostgreSQL itself crashes, the log rows of the last moments (up to three times
  * `wal_writer_delay`, 0.6 s by default) can be lost; the database stays consistent. Codes,
- * attempts, approvals and send limits always commit synchronously. SQLite inserts the row directly.
+ * attempts and approvals always commit synchronously (send-limit counts do not: see rate-limit-buckets.ts).
+ * SQLite inserts the row directly.
  */
 export function logAppender<DB, Row extends object>(
   table: string,

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Columns, precompiledUnnest, precompiledValues } from '../precompiled.ts';
+import { engineOf } from '../capabilities.ts';
 import type { Database } from '../schema.ts';
 import { statementBatcher } from '../statement-batcher.ts';
 
@@ -55,19 +56,38 @@ const incrementOne = precompiledValues((db: Kysely<Database>, windows: readonly 
     .returning(['key', 'hits', 'reset_at']),
 );
 
-const incrementMany = precompiledUnnest(
-  (_db: Kysely<Database>, windows: Columns<BatchedWindow>, at: { now: number }) => sql<BucketCount>`
+/**
+ * The batched form. On PostgreSQL outside a transaction it commits without waiting for the WAL flush
+ * (`synchronous_commit` off for its own transaction, as the log appenders do): the buckets that every
+ * send shares (the deployment's and a country's budget) are locked until commit, and a commit that
+ * waits for the disk would make all sends of the deployment queue behind that one row. If PostgreSQL
+ * itself crashes, the counts of the last moments (up to 3 × `wal_writer_delay`) are lost, letting that
+ * many more sends through; codes, attempts and approvals still commit synchronously.
+ */
+const incrementManyStatement = (asyncCommit: boolean) =>
+  precompiledUnnest((_db: Kysely<Database>, windows: Columns<BatchedWindow>, at: { now: number }) => {
+    const commitMode = asyncCommit
+      ? sql` cross join (select set_config('synchronous_commit', 'off', true)) as commit_mode`
+      : sql``;
+    return sql<BucketCount>`
     insert into rate_limit_buckets (key, hits, reset_at)
     select w.key, w.hits, w.reset_at
     from unnest(${windows.key}::text[], ${windows.hits}::integer[], ${windows.resetAt}::bigint[])
-      as w (key, hits, reset_at)
+      as w (key, hits, reset_at)${commitMode}
     on conflict (key) do update set
       hits = case when rate_limit_buckets.reset_at <= ${at.now} then excluded.hits
         else rate_limit_buckets.hits + excluded.hits end,
       reset_at = case when rate_limit_buckets.reset_at <= ${at.now} then excluded.reset_at
         else rate_limit_buckets.reset_at end
-    returning key, hits, reset_at`,
-);
+    returning key, hits, reset_at`;
+  });
+const incrementManySynchronous = incrementManyStatement(false);
+const incrementManyAsynchronous = incrementManyStatement(true);
+const incrementMany = (
+  db: Kysely<Database>,
+  windows: readonly BatchedWindow[],
+  at: { now: number },
+) => (db.isTransaction ? incrementManySynchronous : incrementManyAsynchronous)(db, windows, at);
 
 /** Each bucket once, with the hits of every request of the batch that counts in it, in `lockOrder`. */
 function mergeWindows(increments: readonly Increment[]): BatchedWindow[] {
@@ -95,7 +115,11 @@ function mergeWindows(increments: readonly Increment[]): BatchedWindow[] {
  * windows at its latest `now`.
  */
 const incrementForms = {
-  one: (db: Kysely<Database>, increment: Increment) => incrementOne(db, increment.windows, { now: increment.now }),
+  // On PostgreSQL (outside a transaction) a lone send also takes the batched form, for its commit mode.
+  one: (db: Kysely<Database>, increment: Increment) =>
+    engineOf(db) === 'postgres' && !db.isTransaction
+      ? incrementMany(db, mergeWindows([increment]), { now: increment.now })
+      : incrementOne(db, increment.windows, { now: increment.now }),
   many: (db: Kysely<Database>, increments: Increment[]) =>
     incrementMany(db, mergeWindows(increments), { now: Math.max(...increments.map((increment) => increment.now)) }),
 };
