@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { type Columns, precompiledUnnest, precompiledValues } from '../precompiled.ts';
 import { engineOf } from '../capabilities.ts';
+import { type Columns, precompiledUnnest, precompiledValues } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
 import { statementBatcher } from '../statement-batcher.ts';
 
@@ -83,11 +83,8 @@ const incrementManyStatement = (asyncCommit: boolean) =>
   });
 const incrementManySynchronous = incrementManyStatement(false);
 const incrementManyAsynchronous = incrementManyStatement(true);
-const incrementMany = (
-  db: Kysely<Database>,
-  windows: readonly BatchedWindow[],
-  at: { now: number },
-) => (db.isTransaction ? incrementManySynchronous : incrementManyAsynchronous)(db, windows, at);
+const incrementMany = (db: Kysely<Database>, windows: readonly BatchedWindow[], at: { now: number }) =>
+  (db.isTransaction ? incrementManySynchronous : incrementManyAsynchronous)(db, windows, at);
 
 /** Each bucket once, with the hits of every request of the batch that counts in it, in `lockOrder`. */
 function mergeWindows(increments: readonly Increment[]): BatchedWindow[] {
