@@ -33,7 +33,8 @@ describeEachEngine('protection', (database) => {
   });
   afterAll(() => passline.close());
   beforeEach(async () => {
-    // Each test starts from the defaults, with fresh buckets.
+    // Each test starts from the defaults, with fresh buckets (the tallies of the last test written first).
+    await passline.protection.flushTallies();
     await passline.storage.db.deleteFrom('settings').where('key', '=', 'protection').execute();
     await passline.storage.db.deleteFrom('rate_limit_buckets').execute();
     await passline.storage.db.deleteFrom('protection_blocks').execute();
@@ -127,9 +128,13 @@ describeEachEngine('protection', (database) => {
   });
 
   it('records but refuses nothing in record-only mode; per-number limits still apply', async () => {
-    await protect({ mode: 'record_only', blockedCountries: ['GB'], prefixHourlyLimit: 1 });
+    await protect({ mode: 'record_only', blockedCountries: ['GB'], prefixHourlyLimit: 1, guardMinSends: 2 });
     expect((await send('+447400150100')).status).toBe(201);
     expect((await send('+447400150101')).status).toBe(201);
+    // The guard still counts what went ahead, over budget or not, and blocks (which only record).
+    await passline.protection.flushTallies();
+    const blocks = (await passline.request('GET', '/api/protection/blocks')).body;
+    expect(blocks).toEqual([expect.objectContaining({ value: '+447400150***', sent: 2 })]);
     const events = (await passline.request('GET', '/api/protection/events')).body.items;
     const decisions = events.map((event: { reason: string; enforced: boolean }) => `${event.reason} ${event.enforced}`);
     expect(decisions.sort()).toEqual([

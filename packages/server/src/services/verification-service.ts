@@ -173,6 +173,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         // Throws, unless protection only records: then the send is counted without its budgets.
         await deps.protection.overBudget(screened, decision.rule, decision.retryAfterMs);
         decision = await deps.limiter.consume(limits);
+        if (decision.allowed) deps.protection.counted(screened, []);
       } else if (decision.allowed && screened.rules.length > 0) {
         deps.protection.counted(screened, decision.hits.slice(limits.length));
       }

@@ -69,6 +69,16 @@ export function createProtectionService(deps: {
   /** Budget use seen by this instance's last sends, for the adaptive challenge. */
   const pressure = { global: { share: 0, at: 0 }, countries: new Map<string, { share: number; at: number }>() };
 
+  function notePressure(rules: readonly LimitRule[], hits: readonly number[], destination: Destination, now: number) {
+    const share = (position: number) => (hits[position] ?? 0) / (rules[position]?.limit ?? 1);
+    pressure.global = {
+      share: Math.max(share(budgetPositions.globalHour), share(budgetPositions.globalDay)),
+      at: now,
+    };
+    if (pressure.countries.size > 1000) pressure.countries.clear();
+    pressure.countries.set(countryKey(destination), { share: share(budgetPositions.country), at: now });
+  }
+
   function exceptionsFor(settings: ProtectionSettings): Exceptions {
     if (compiled?.settings !== settings) compiled = { settings, exceptions: compileExceptions(settings) };
     return compiled.exceptions;
@@ -158,18 +168,15 @@ export function createProtectionService(deps: {
       );
     },
 
-    /** The send was counted: note budget use, and tally it for the guard. */
+    /**
+     * The send was counted: note budget use, and tally it for the guard. `hits` are the budgets'
+     * counts; empty when a record-only send went ahead without them.
+     */
     counted(screened: Screened, hits: readonly number[]): void {
       const { settings, destination, request, rules } = screened;
       if (rules.length === 0) return;
       const now = clock.now();
-      const share = (position: number) => (hits[position] ?? 0) / (rules[position]?.limit ?? 1);
-      pressure.global = {
-        share: Math.max(share(budgetPositions.globalHour), share(budgetPositions.globalDay)),
-        at: now,
-      };
-      if (pressure.countries.size > 1000) pressure.countries.clear();
-      pressure.countries.set(countryKey(destination), { share: share(budgetPositions.country), at: now });
+      if (hits.length > 0) notePressure(rules, hits, destination, now);
       if (!settings.guardEnabled) return;
       guard.sent({
         range: destination.range,
