@@ -14,7 +14,8 @@ import { testConfig } from './engines.ts';
 // The hosted pages' proof of work in a real browser: the page fetches the challenge on load, solves
 // it with altcha-lib's WebCrypto solver, and sends the solution with the code request. The challenge
 // route and the send's check are played here by the verifier itself (through request
-// interception), so this tests the page; the send then goes on to the real server.
+// interception), so these cases can make the server refuse at will; the last case runs against the
+// real challenge route and the real check, without interception.
 
 const powSettings = z.parse(protectionSettingsSchema, { challenge: 'pow', challengePowMaxNumber: 20_000 });
 
@@ -127,5 +128,28 @@ describeInChromium('hosted pages solve the proof-of-work challenge', () => {
     await page.locator('#code-step').waitFor({ state: 'visible' });
     expect(world.sent).toEqual([{ challenge: undefined, verified: false }]);
     expect(world.fetched).toBe(1);
+  });
+
+  it('end to end against the real routes: proof of work always on, the code arrives', async () => {
+    const patched = await passline.request('PATCH', '/api/settings/protection', {
+      body: { challenge: 'pow', challengeMode: 'always', challengePowMaxNumber: 20_000 },
+    });
+    expect(patched.status).toBe(200);
+    const real = await browser.newPage(); // no interception: the server's own challenge route and check
+    try {
+      const phone = `+1201555${String(200 + ++unique).padStart(4, '0')}`;
+      await real.goto(`${base}/register`);
+      await real.getByLabel('Phone number').fill(phone.slice(2));
+      await real.getByRole('button', { name: 'Send code' }).click();
+      await real.locator('#code-step').waitFor({ state: 'visible' });
+      await expect
+        .poll(async () => (await passline.request('GET', `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body)
+        .toHaveLength(1);
+      const refusals = (await passline.request('GET', '/api/protection/events')).body.items;
+      expect(refusals).toEqual([]);
+    } finally {
+      await real.close();
+      await passline.request('PATCH', '/api/settings/protection', { body: { challenge: 'off' } });
+    }
   });
 });
