@@ -15,6 +15,7 @@ import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { LinkedText } from '../components/LinkedText.tsx';
 import { type ConnectorRef, connectorChoices, connectorLabel } from '../connector-names.ts';
+import { usePagedLog } from '../use-paged-log.ts';
 
 const usages = [...requiredUsageTypes, ...noticeUsageTypes];
 
@@ -22,12 +23,9 @@ const usages = [...requiredUsageTypes, ...noticeUsageTypes];
 export function MessagesPage() {
   const id = useId();
   const [filter, setFilter] = useState({ status: '', usage: '', connectorId: '' });
-  const [items, setItems] = useState<Message[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
   const [connectors, setConnectors] = useState<Connector[]>([]);
   const [factories, setFactories] = useState<FactorySummary[]>([]);
   const [logged, setLogged] = useState<ConnectorRef[]>([]);
-  const [error, setError] = useState<unknown>();
 
   const fetchPage = useCallback(
     async (after: string | null) => {
@@ -39,13 +37,7 @@ export function MessagesPage() {
     [filter],
   );
 
-  useEffect(() => {
-    setItems(undefined);
-    fetchPage(null).then((page) => {
-      setItems(page.items);
-      setCursor(page.nextCursor);
-    }, setError);
-  }, [fetchPage]);
+  const { items, error, loadOlder } = usePagedLog(fetchPage);
   // Names only: the log still shows and filters without them.
   useEffect(() => {
     api('GET', '/api/connectors', connectorsSchema).then(setConnectors, () => undefined);
@@ -155,16 +147,8 @@ export function MessagesPage() {
             },
           ]}
         />
-        {cursor ? (
-          <button
-            type="button"
-            onClick={() =>
-              fetchPage(cursor).then((page) => {
-                setItems([...(items ?? []), ...page.items]);
-                setCursor(page.nextCursor);
-              }, setError)
-            }
-          >
+        {loadOlder ? (
+          <button type="button" onClick={loadOlder}>
             Load older messages
           </button>
         ) : null}

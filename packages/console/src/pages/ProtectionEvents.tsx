@@ -1,13 +1,9 @@
-import {
-  type ProtectionEvent,
-  type ProtectionSummary,
-  protectionEventPageSchema,
-  protectionReasons,
-} from '@passline/contracts';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { type ProtectionSummary, protectionEventPageSchema, protectionReasons } from '@passline/contracts';
+import { useCallback, useId, useState } from 'react';
 import { api } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { usePagedLog } from '../use-paged-log.ts';
 import { CountrySelect } from './ProtectionInputs.tsx';
 import { type CountryNamer, countryLabel } from './protection-countries.ts';
 import { reasonLabel } from './protection-labels.ts';
@@ -55,9 +51,6 @@ export function ProtectionEvents(props: {
 }) {
   const id = useId();
   const [filter, setFilter] = useState<Filter>({ reason: '', country: '', period: '24h', from: '', to: '' });
-  const [items, setItems] = useState<ProtectionEvent[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
 
   // Paged like the message log: the first page on every filter change, older ones on request.
   const fetchPage = useCallback(
@@ -68,15 +61,8 @@ export function ProtectionEvents(props: {
     },
     [filter],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the page's Refresh bumps refreshKey to reload.
-  useEffect(() => {
-    setItems(undefined);
-    setError(undefined);
-    fetchPage(null).then((page) => {
-      setItems(page.items);
-      setCursor(page.nextCursor);
-    }, setError);
-  }, [fetchPage, props.refreshKey]);
+  // The page's Refresh bumps refreshKey to reload.
+  const { items, error, loadOlder } = usePagedLog(fetchPage, props.refreshKey);
 
   const set = (changes: Partial<Filter>) => setFilter({ ...filter, ...changes });
   return (
@@ -193,16 +179,8 @@ export function ProtectionEvents(props: {
             { id: 'source', header: 'Source', cell: (event) => <code>{event.source}</code> },
           ]}
         />
-        {cursor ? (
-          <button
-            type="button"
-            onClick={() =>
-              fetchPage(cursor).then((page) => {
-                setItems([...(items ?? []), ...page.items]);
-                setCursor(page.nextCursor);
-              }, setError)
-            }
-          >
+        {loadOlder ? (
+          <button type="button" onClick={loadOlder}>
             Load older events
           </button>
         ) : null}
