@@ -135,6 +135,34 @@ describeInChromium('console Protection page', () => {
     await visible(page.getByRole('img', { name: /country not allowed 1/ }));
   });
 
+  it('pages through the events: 25 at first, older ones on request', async () => {
+    const now = Date.now();
+    await passline.storage.db
+      .insertInto('protection_events')
+      .values(
+        Array.from({ length: 30 }, (_, index) => ({
+          id: `pev_paging_${String(index).padStart(2, '0')}`,
+          created_at: now - index * 1000,
+          reason: 'fraud.number_type_blocked',
+          enforced: 1,
+          country: 'US',
+          range_masked: '+19005550***',
+          client_ip: null,
+          source: 'api',
+        })),
+      )
+      .execute();
+    await refresh();
+    await tab('Events').click();
+    await page.getByLabel('Reason').selectOption('fraud.number_type_blocked');
+    await page.getByLabel('Country', { exact: true }).selectOption('US');
+    const rows = page.getByRole('region', { name: 'Refused sends' }).locator('tbody tr');
+    await eventually(() => rows.count()).toBe(25);
+    await page.getByRole('button', { name: 'Load older events' }).click();
+    await eventually(() => rows.count()).toBe(30);
+    expect(await page.getByRole('button', { name: 'Load older events' }).count()).toBe(0);
+  });
+
   it('clears a block the conversion guard set, after a confirmation', async () => {
     const unblock = await passline.request('PATCH', '/api/settings/protection', {
       body: { blockedCountries: [], guardMinSends: 2 },
