@@ -6,33 +6,16 @@ import {
   insertVerificationStatement,
   reserveAttemptStatement,
   settleVerificationStatement,
-  type VerificationRow,
 } from '../src/storage/queries/verifications.ts';
 import type { Database } from '../src/storage/schema.ts';
 import { describeEachEngine } from './engines.ts';
+import { verificationRow as verification } from './storage-helpers.ts';
 
 // Every batched statement has two forms: the single one (SQLite, and PostgreSQL for a request alone)
 // and the batched one (PostgreSQL, `unnest` over the concurrent requests of one turn). Their
 // conditions are written twice, so this suite runs both forms on the same rows and requires the
 // same answers and the same table afterwards. The items of each case cover every condition of the
 // statement and touch different rows, so running them one by one or in one statement must agree.
-
-const verification = (id: string, overrides: Partial<VerificationRow> = {}): VerificationRow => ({
-  id,
-  phone: '+12015550100',
-  usage: 'SignIn',
-  code_hash: `hash-${id}`,
-  status: 'pending',
-  attempts: 0,
-  max_attempts: 3,
-  expires_at: 10_000,
-  created_at: 1,
-  updated_at: 1,
-  connector_id: null,
-  ip: null,
-  country: null,
-  ...overrides,
-});
 
 /** The codes that the reserve and settle cases find: one per condition. */
 const codes = [

@@ -1,6 +1,25 @@
 import { type RawBuilder, sql } from 'kysely';
 import { migrate, openStorage, type Storage } from '../src/storage/database.ts';
+import type { VerificationRow } from '../src/storage/queries/verifications.ts';
 import type { TestDatabase } from './engines.ts';
+
+/** A pending code for storage tests: one per id, every column set, `overrides` on top. */
+export const verificationRow = (id: string, overrides: Partial<VerificationRow> = {}): VerificationRow => ({
+  id,
+  phone: '+12015550100',
+  usage: 'SignIn',
+  code_hash: `hash-${id}`,
+  status: 'pending',
+  attempts: 0,
+  max_attempts: 3,
+  expires_at: 10_000,
+  created_at: 1,
+  updated_at: 1,
+  connector_id: null,
+  ip: null,
+  country: null,
+  ...overrides,
+});
 
 /** Opens the suite's database and applies the migrations; `applied` is what this run applied. */
 export async function openMigratedStorage(database: TestDatabase): Promise<{ storage: Storage; applied: string[] }> {

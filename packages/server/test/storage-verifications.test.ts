@@ -3,27 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Storage } from '../src/storage/database.ts';
 import * as verifications from '../src/storage/queries/verifications.ts';
 import { describeEachEngine } from './engines.ts';
-import { openMigratedStorage, transactionsWriting } from './storage-helpers.ts';
-
-const verification = (
-  id: string,
-  overrides: Partial<verifications.VerificationRow> = {},
-): verifications.VerificationRow => ({
-  id,
-  phone: '+12015550100',
-  usage: 'SignIn',
-  code_hash: 'hash',
-  status: 'pending',
-  attempts: 0,
-  max_attempts: 3,
-  expires_at: 10_000,
-  created_at: 1,
-  updated_at: 1,
-  connector_id: null,
-  ip: null,
-  country: null,
-  ...overrides,
-});
+import { openMigratedStorage, transactionsWriting, verificationRow as verification } from './storage-helpers.ts';
 
 describeEachEngine('storage: verifications', (database) => {
   let storage: Storage;
