@@ -122,9 +122,13 @@ const incrementForms = {
 };
 
 /** Hands each send of a batch the counts it would have seen had the batch's sends run one by one. */
-function countsPerIncrement(increments: readonly Increment[], rows: readonly BucketCount[]): BucketCount[][] {
+function countsPerIncrement(
+  increments: readonly Increment[],
+  windows: readonly BatchedWindow[],
+  rows: readonly BucketCount[],
+): BucketCount[][] {
   const after = new Map(rows.map((row) => [row.key, row]));
-  const merged = new Map(mergeWindows(increments).map((window) => [window.key, window.hits]));
+  const merged = new Map(windows.map((window) => [window.key, window.hits]));
   const handedOut = new Map<string, number>();
   return increments.map((increment) =>
     increment.windows.flatMap((window) => {
@@ -140,7 +144,11 @@ function countsPerIncrement(increments: readonly Increment[], rows: readonly Buc
 export const incrementBucketsStatement = Object.assign(
   statementBatcher<Database, Increment, BucketCount[]>({
     one: async (db, increment) => (await incrementForms.one(db, increment)).rows,
-    many: async (db, increments) => countsPerIncrement(increments, (await incrementForms.many(db, increments)).rows),
+    many: async (db, increments) => {
+      const windows = mergeWindows(increments);
+      const now = Math.max(...increments.map((increment) => increment.now));
+      return countsPerIncrement(increments, windows, (await incrementMany(db, windows, { now })).rows);
+    },
   }),
   incrementForms,
 );
