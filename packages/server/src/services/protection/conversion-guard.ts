@@ -64,10 +64,11 @@ interface Subject {
 const reevaluateMs = 5_000;
 
 /**
- * The conversion guard: codes that are never entered are the mark of SMS pumping. It judges a range,
- * a client IP and a country when a send has been counted, and blocks the ones that trip for
- * `guardBlockMinutes` (then judges them again on their next send). Blocks are rows every instance
- * reads (cached for 2 s), and an admin can clear one.
+ * The conversion guard: codes that are never entered are the mark of SMS pumping. It tallies each
+ * send and each entered code per range, client IP and country, judges what the tallies touched when
+ * it writes them (once a second), and blocks what trips for `guardBlockMinutes` (judged again when
+ * new sends are tallied after that). Blocks are rows every instance reads (cached for 2 s), and an
+ * admin can clear one.
  */
 export function createConversionGuard(deps: {
   db: Kysely<Database>;
