@@ -9,6 +9,7 @@ import { insertProtectionEvent } from '../../storage/queries/protection.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { LimitRule } from '../limits/rate-limiter.ts';
 import type { AlertSender } from './alert-sender.ts';
+import type { ChallengeVerifier } from './challenge-verifier.ts';
 import type { ConversionGuard } from './conversion-guard.ts';
 import {
   compileExceptions,
@@ -21,11 +22,6 @@ import {
 } from './number-policy.ts';
 import type { ProtectionSettingsService } from './protection-settings.ts';
 import { budgetPositions, budgetRules, countryKey, hourMs } from './send-budgets.ts';
-
-/** The part of the challenge verifier protection calls (challenge-verifier.ts). */
-export interface ChallengeCheck {
-  verify(settings: ProtectionSettings, solution: string | undefined, clientIp: string | undefined): Promise<void>;
-}
 
 export interface SendRequest {
   phone: PhoneNumber;
@@ -61,7 +57,7 @@ export function createProtectionService(deps: {
   clock: Clock;
   settings: ProtectionSettingsService;
   guard: ConversionGuard;
-  challenges: ChallengeCheck;
+  challenges: Pick<ChallengeVerifier, 'verify'>;
   alerts: AlertSender;
 }) {
   const { db, clock, guard } = deps;
