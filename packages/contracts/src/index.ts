@@ -4,6 +4,7 @@
 // (small in a page bundle) and no Node imports.
 export * from './accounts.ts';
 export * from './api-keys.ts';
+export * from './applications.ts';
 export * from './challenge.ts';
 export * from './client.ts';
 export * from './connectors.ts';
@@ -12,4 +13,5 @@ export * from './errors.ts';
 export * from './messages.ts';
 export * from './protection.ts';
 export * from './settings.ts';
+export * from './users.ts';
 export * from './vocabulary.ts';

@@ -249,6 +249,11 @@ export const errorCatalog = {
     message: 'No account uses this number; register first.',
     description: 'No account uses this (verified) phone number; register first.',
   },
+  'account.suspended': {
+    status: 403,
+    message: 'This account is suspended; contact the service that runs it.',
+    description: 'An admin suspended the account: it cannot sign in by any route, and its refresh tokens are refused.',
+  },
   'account.phone_taken': {
     status: 409,
     message: 'This number already has an account; sign in instead.',
@@ -303,6 +308,22 @@ export const errorCatalog = {
     message: 'Too many password attempts; try again later, or sign in with a code.',
     description:
       'Too many password attempts for this phone number or from this IP address; wait `Retry-After` seconds.',
+  },
+  'application.not_found': {
+    status: 404,
+    message: 'No application has this id.',
+    description: 'No application (OpenID Connect client) has this id.',
+  },
+  'application.invalid': {
+    status: 400,
+    message: 'The application settings are not valid.',
+    description:
+      'The application settings are not valid for its type (for example an `http:` redirect URI that is not a loopback address, or a URI with a fragment); the message says which.',
+  },
+  'user.not_found': {
+    status: 404,
+    message: 'No user has this id.',
+    description: 'No end user has this id.',
   },
   'token.invalid_grant': {
     status: 400,

@@ -55,7 +55,16 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
 
   function newUser(phone: string, passwordHash: string | null): UserRow {
     const now = clock.now();
-    return { id: newId('usr'), phone, password_hash: passwordHash, created_at: now, updated_at: now };
+    return {
+      id: newId('usr'),
+      phone,
+      password_hash: passwordHash,
+      created_at: now,
+      updated_at: now,
+      suspended_at: null,
+      // Every new account is made by a sign-in (registration, or sign-in with sign-up on).
+      last_sign_in_at: now,
+    };
   }
 
   return {

@@ -131,6 +131,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       // The private half is encrypted at rest, bound to its kid.
       private_jwk: seal(deps.keys, JSON.stringify(await exportJWK(pair.privateKey)), sealContext.signingKey(kid)),
       created_at: clock.now(),
+      retired_at: null,
     });
   }
 

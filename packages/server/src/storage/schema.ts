@@ -122,6 +122,10 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: number;
   updated_at: number;
+  /** Set while an admin has suspended the account: no sign-in, no refresh, by any route. */
+  suspended_at: number | null;
+  /** The last sign-in by any route (code, password, registration, OpenID Connect). */
+  last_sign_in_at: number | null;
 }
 
 export interface RefreshTokensTable {
@@ -146,6 +150,42 @@ export interface SigningKeysTable {
   /** Sealed private JWK (crypto/secret-box.ts). */
   private_jwk: string;
   created_at: number;
+  /** Set when a newer key took over signing; published until the tokens it signed have expired. */
+  retired_at: number | null;
+}
+
+/** An OpenID Connect client (an application); its id is the `client_id`. */
+export interface ApplicationsTable {
+  id: string;
+  name: string;
+  /** `web` (confidential, client secret), `spa` or `native` (public, PKCE). */
+  type: 'web' | 'spa' | 'native';
+  /** JSON arrays of absolute URLs. */
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  /** 1: the deployment's own app, which skips the consent screen. */
+  first_party: number;
+  /** Sealed (crypto/secret-box.ts) client secret of a `web` application; null for public clients. */
+  client_secret: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A record of oidc-provider (a session, grant, code, token, interaction, ...), see oidc/oidc-adapter.ts. */
+export interface OidcPayloadsTable {
+  model: string;
+  /** SHA-256 (base64url) of the record's id: for codes and tokens the id is the secret. */
+  id: string;
+  /** JSON; a token's own id is not in it. */
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  client_id: string | null;
+  created_at: number;
+  expires_at: number | null;
+  consumed_at: number | null;
 }
 
 export interface ExperienceVerificationsTable {
@@ -207,6 +247,8 @@ export interface Database {
   settings: SettingsTable;
   rate_limit_buckets: RateLimitBucketsTable;
   users: UsersTable;
+  applications: ApplicationsTable;
+  oidc_payloads: OidcPayloadsTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
   experience_verifications: ExperienceVerificationsTable;

@@ -4,6 +4,7 @@ import * as adminAuth from './0002-admin-auth.ts';
 import * as accounts from './0003-accounts.ts';
 import * as refreshTokenAuthTime from './0004-refresh-token-auth-time.ts';
 import * as protection from './0005-protection.ts';
+import * as oidc from './0006-oidc.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-accounts': accounts,
   '0004-refresh-token-auth-time': refreshTokenAuthTime,
   '0005-protection': protection,
+  '0006-oidc': oidc,
 };
