@@ -22,7 +22,12 @@ export const applicationSchema = z
   .check(z.describe('Application'));
 export type Application = z.infer<typeof applicationSchema>;
 
-export const applicationListSchema = z.object({ items: z.array(applicationSchema) });
+/** The list, with what an application's developer needs to configure their OpenID Connect client. */
+export const applicationListSchema = z.object({
+  items: z.array(applicationSchema),
+  issuer: z.string().check(z.describe('The OpenID Connect issuer (PASSLINE_PUBLIC_URL).')),
+  discoveryUrl: z.string().check(z.describe('`{issuer}/.well-known/openid-configuration`.')),
+});
 
 /** A created `web` application, or a rotated secret: the only answers that carry the secret. */
 export const applicationWithSecretSchema = z.extend(applicationSchema, {
