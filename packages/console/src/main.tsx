@@ -12,6 +12,8 @@ import { api, onUnauthenticated, setCsrfToken } from './api.ts';
 import { ConfirmProvider } from './components/Confirm.tsx';
 import { ErrorNote } from './components/ErrorNote.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { ApplicationDetailsPage } from './pages/ApplicationDetailsPage.tsx';
+import { ApplicationsPage } from './pages/ApplicationsPage.tsx';
 import { SetupPage, SignInPage } from './pages/AuthPages.tsx';
 import { ConnectorDetailsPage } from './pages/ConnectorDetailsPage.tsx';
 import { ConnectorSetupPage } from './pages/ConnectorSetupPage.tsx';
@@ -82,6 +84,7 @@ function App() {
 }
 
 const navItems = [
+  { path: '/applications', label: 'Applications' },
   { path: '/connectors', label: 'Connectors' },
   { path: '/verification', label: 'Verification settings' },
   { path: '/sign-in-experience', label: 'Sign-in experience' },
@@ -123,6 +126,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   let page: ReactNode;
   const setupMatch = /^\/connectors\/setup\/([^/]+)$/.exec(path);
   const detailsMatch = /^\/connectors\/([^/]+)$/.exec(path);
+  const applicationMatch = /^\/applications\/([^/]+)$/.exec(path);
   if (path === '/connectors') page = <ConnectorsPage onChanged={refreshConnectors} />;
   else if (setupMatch?.[1]) {
     page = (
@@ -141,6 +145,8 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   else if (path === '/protection') page = <ProtectionPage />;
   else if (path === '/api-keys') page = <ApiKeysPage />;
   else if (path === '/dev-outbox') page = <DevOutboxPage />;
+  else if (path === '/applications') page = <ApplicationsPage />;
+  else if (applicationMatch?.[1]) page = <ApplicationDetailsPage id={decodeURIComponent(applicationMatch[1])} />;
   else page = <h1 tabIndex={-1}>Page not found</h1>;
 
   return (
