@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/password-check.ts';
+import { createPasslineSessionSource } from './accounts/user-admin/passline-sessions.ts';
+import { userAdminRoutes } from './accounts/user-admin/user-admin-routes.ts';
+import { createUserAdmin, type UserAdmin } from './accounts/user-admin/user-admin-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { adminAuthRoutes } from './console-auth/console-auth-routes.ts';
@@ -54,6 +57,8 @@ export interface Passline {
   adminAuth: AdminAuthService;
   /** End-user accounts, tokens and the Experience API. */
   accounts: Accounts;
+  /** End users as admins manage them (GET /api/users …): suspension, deletion, sessions. */
+  userAdmin: UserAdmin;
   /** Work that finishes after its request was answered; `close()` waits for it. */
   background: BackgroundTasks;
   /** Deletes ended buckets, blocks and old protection events every 10 minutes. */
@@ -156,6 +161,12 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       cacheMs,
       passwordLimits: overrides.passwordLimits,
     });
+    // Every place an end user can be signed in; the users admin lists and ends sessions in each.
+    const userAdmin = createUserAdmin({
+      db: storage.db,
+      clock,
+      sessionSources: [createPasslineSessionSource({ db: storage.db, clock })],
+    });
     const app = await buildHttpApp({
       db: storage.db,
       engine: storage.capabilities.engine,
@@ -168,8 +179,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       verifications,
       protection,
       consoleSessions: adminAuth,
-      // The add-ons' routes: console sign-in, and end-user accounts.
-      plugins: [adminAuthRoutes({ adminAuth }), accounts.routes({ apiKeys })],
+      // The add-ons' routes: console sign-in, end-user accounts, and the users admin.
+      plugins: [adminAuthRoutes({ adminAuth }), accounts.routes({ apiKeys }), userAdminRoutes({ userAdmin, apiKeys })],
       trustProxy: config.trustProxy,
       version,
       redisReachable: redis ? redisHealthCheck(redis) : undefined,
@@ -190,6 +201,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       limiter,
       adminAuth,
       accounts,
+      userAdmin,
       background,
       housekeeping,
       async close() {
