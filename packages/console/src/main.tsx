@@ -22,6 +22,8 @@ import { DevOutboxPage } from './pages/DevOutboxPage.tsx';
 import { MessagesPage } from './pages/MessagesPage.tsx';
 import { ProtectionPage } from './pages/Protection.tsx';
 import { SignInExperiencePage } from './pages/SignInExperiencePage.tsx';
+import { UserDetailsPage } from './pages/UserDetailsPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
 import { VerificationSettingsPage } from './pages/VerificationSettingsPage.tsx';
 import { href, navigate, useRoute } from './router.ts';
 import './styles.css';
@@ -85,6 +87,7 @@ function App() {
 
 const navItems = [
   { path: '/applications', label: 'Applications' },
+  { path: '/users', label: 'Users' },
   { path: '/connectors', label: 'Connectors' },
   { path: '/verification', label: 'Verification settings' },
   { path: '/sign-in-experience', label: 'Sign-in experience' },
@@ -127,6 +130,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   const setupMatch = /^\/connectors\/setup\/([^/]+)$/.exec(path);
   const detailsMatch = /^\/connectors\/([^/]+)$/.exec(path);
   const applicationMatch = /^\/applications\/([^/]+)$/.exec(path);
+  const userMatch = /^\/users\/([^/]+)$/.exec(path);
   if (path === '/connectors') page = <ConnectorsPage onChanged={refreshConnectors} />;
   else if (setupMatch?.[1]) {
     page = (
@@ -147,6 +151,8 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   else if (path === '/dev-outbox') page = <DevOutboxPage />;
   else if (path === '/applications') page = <ApplicationsPage />;
   else if (applicationMatch?.[1]) page = <ApplicationDetailsPage id={decodeURIComponent(applicationMatch[1])} />;
+  else if (path === '/users') page = <UsersPage search={search.get('search') ?? ''} />;
+  else if (userMatch?.[1]) page = <UserDetailsPage key={userMatch[1]} id={decodeURIComponent(userMatch[1])} />;
   else page = <h1 tabIndex={-1}>Page not found</h1>;
 
   return (
