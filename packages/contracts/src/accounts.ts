@@ -36,3 +36,6 @@ export type Account = z.infer<typeof accountSchema>;
 
 /** The account's number after a change (POST /api/account/phone). */
 export const phoneChangedSchema = z.object({ phone: z.string() });
+
+/** An OpenID Connect interaction step is done: the browser continues at `redirectTo`. */
+export const interactionRedirectSchema = z.object({ redirectTo: z.string() });

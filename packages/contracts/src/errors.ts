@@ -63,6 +63,7 @@ export const errorCodes = [
   'experience.not_verified',
   'experience.invalid_credentials',
   'rate_limit.password_attempts',
+  'oidc.interaction_expired',
   'application.not_found',
   'application.invalid',
   'user.not_found',

@@ -129,10 +129,14 @@ async function main(argv: string[]): Promise<void> {
         for (const [label, counts] of [
           ['connector secrets', result.connectorSecrets],
           ['token signing keys', result.signingKeys],
+          ['application secrets', result.applicationSecrets],
         ] as const) {
           out.push(`  ${label}: ${counts.reencrypted} re-encrypted, ${counts.alreadyCurrent} already under it`);
         }
-        const changed = result.connectorSecrets.changedMeanwhile + result.signingKeys.changedMeanwhile;
+        const changed =
+          result.connectorSecrets.changedMeanwhile +
+          result.signingKeys.changedMeanwhile +
+          result.applicationSecrets.changedMeanwhile;
         if (changed > 0) {
           out.push(`${changed} changed by a running instance during this run: run passline keys rotate again.`);
         }

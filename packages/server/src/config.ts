@@ -62,6 +62,20 @@ const environmentSchema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64')
     .optional(),
+  PASSLINE_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return undefined;
+      const origin = publicOrigin(value);
+      if (origin) return origin;
+      context.addIssue({
+        code: 'custom',
+        message:
+          'must be the http(s) origin users reach Passline at, without a path, query or fragment (for example https://id.example.com)',
+      });
+      return z.NEVER;
+    }),
   PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   PASSLINE_DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
 });
@@ -89,6 +103,11 @@ export interface Config {
    * is the client), a number of proxy hops in front of Passline, or the proxies' addresses and CIDRs.
    */
   trustProxy: TrustProxy;
+  /**
+   * The origin users reach Passline at: the OpenID Connect issuer, the `iss` of access tokens and
+   * the base of every URL Passline prints. Unset: `http://localhost:<port>` (development only).
+   */
+  publicUrl?: string;
   /** Secrets that protection settings refer to: a CAPTCHA's secret key, the alert webhook's signing secret. */
   protectionSecrets?: { challengeSecret: string | undefined; alertWebhookSecret: string | undefined };
 }
@@ -144,6 +163,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       .map((entry) => entry.trim())
       .filter(Boolean),
     trustProxy: env.PASSLINE_TRUST_PROXY,
+    publicUrl: env.PASSLINE_PUBLIC_URL,
     protectionSecrets: {
       challengeSecret: env.PASSLINE_CHALLENGE_SECRET,
       alertWebhookSecret: env.PASSLINE_ALERT_WEBHOOK_SECRET,
@@ -213,4 +233,18 @@ export function decodeKey(value: string): Buffer | undefined {
     /^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : undefined,
   ];
   return candidates.find((candidate) => candidate?.length === 32);
+}
+
+/** `https://id.example.com/` → `https://id.example.com`; anything with a path, query or credentials → undefined. */
+function publicOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const plain = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  return (url.protocol === 'https:' || url.protocol === 'http:') && plain && !value.endsWith('?')
+    ? url.origin
+    : undefined;
 }

@@ -309,6 +309,12 @@ export const errorCatalog = {
     description:
       'Too many password attempts for this phone number or from this IP address; wait `Retry-After` seconds.',
   },
+  'oidc.interaction_expired': {
+    status: 400,
+    message: 'This sign-in has expired or was opened in another browser; go back to the application and start again.',
+    description:
+      'The OpenID Connect interaction (the sign-in an application started) is unknown, expired, finished, or its cookie is missing (another browser); the application must start a new authorization request.',
+  },
   'application.not_found': {
     status: 404,
     message: 'No application has this id.',

@@ -19,6 +19,7 @@ import { type KeyRing, loadKeyRing } from './crypto/keys.ts';
 import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
+import { createOidc, type Oidc } from './oidc/create-oidc.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
 import { loadConnectorRegistry } from './services/connectors/connector-registry.ts';
@@ -57,6 +58,10 @@ export interface Passline {
   adminAuth: AdminAuthService;
   /** End-user accounts, tokens and the Experience API. */
   accounts: Accounts;
+  /** The OpenID Connect provider and its applications. */
+  oidc: Oidc;
+  /** The issuer: PASSLINE_PUBLIC_URL, or http://localhost:<port> when it is not set. */
+  publicUrl(): string;
   /** End users as admins manage them (GET /api/users …): suspension, deletion, sessions. */
   userAdmin: UserAdmin;
   /** Work that finishes after its request was answered; `close()` waits for it. */
@@ -147,7 +152,10 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       clock,
       options: overrides.adminAuth,
     });
+    // PASSLINE_PUBLIC_URL, or in development the address this instance listens on.
+    const issuer = () => config.publicUrl ?? `http://localhost:${listeningPort(app) ?? config.port}`;
     const accounts = createAccounts({
+      issuer,
       db: storage.db,
       verifications,
       verificationSettings: settings,
@@ -161,13 +169,23 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       cacheMs,
       passwordLimits: overrides.passwordLimits,
     });
+    const oidc = createOidc({
+      db: storage.db,
+      durably: storage.durably,
+      keys,
+      clock,
+      accounts,
+      issuer,
+      trustProxy: config.trustProxy !== false,
+    });
     // Every place an end user can be signed in; the users admin lists and ends sessions in each.
     const userAdmin = createUserAdmin({
       db: storage.db,
       clock,
-      sessionSources: [createPasslineSessionSource({ db: storage.db, clock })],
+      sessionSources: [createPasslineSessionSource({ db: storage.db, clock }), oidc.sessions],
     });
-    const app = await buildHttpApp({
+    let app: FastifyInstance | undefined;
+    app = await buildHttpApp({
       db: storage.db,
       engine: storage.capabilities.engine,
       durably: storage.durably,
@@ -179,16 +197,29 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       verifications,
       protection,
       consoleSessions: adminAuth,
-      // The add-ons' routes: console sign-in, end-user accounts, and the users admin.
-      plugins: [adminAuthRoutes({ adminAuth }), accounts.routes({ apiKeys }), userAdminRoutes({ userAdmin, apiKeys })],
+      // The add-ons' routes: console sign-in, end-user accounts, the users admin, OpenID Connect.
+      plugins: [
+        adminAuthRoutes({ adminAuth }),
+        accounts.routes({ apiKeys }),
+        userAdminRoutes({ userAdmin, apiKeys }),
+        oidc.routes({ apiKeys }),
+      ],
       trustProxy: config.trustProxy,
       version,
       redisReachable: redis ? redisHealthCheck(redis) : undefined,
     });
-    const housekeeping = startHousekeeping({ db: storage.db, durably: storage.durably, clock, logger });
+    const housekeeping = startHousekeeping({
+      db: storage.db,
+      durably: storage.durably,
+      clock,
+      logger,
+      tasks: { oidcRecords: oidc.deleteExpired },
+    });
+    const server = app;
     return {
       config,
-      app,
+      app: server,
+      publicUrl: issuer,
       storage,
       logger,
       keys,
@@ -201,12 +232,13 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       limiter,
       adminAuth,
       accounts,
+      oidc,
       userAdmin,
       background,
       housekeeping,
       async close() {
         housekeeping.stop();
-        await app.close();
+        await server.close();
         await background.drain();
         await protection.flushTallies();
         protection.stop();
@@ -220,6 +252,12 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     redis?.disconnect();
     throw error;
   }
+}
+
+/** The port the app listens on, once it does (PORT=0 picks a free one). */
+function listeningPort(app: FastifyInstance | undefined): number | undefined {
+  const address = app?.server.address();
+  return typeof address === 'object' && address ? address.port : undefined;
 }
 
 /** Starts listening and says, in the first lines, where data lives and what to do next. */
@@ -263,13 +301,19 @@ export async function startPassline(config: Readonly<Config>, overrides: Passlin
   const address = passline.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(`Listening on http://${config.host}:${port} (API reference: /api/openapi.json)`);
+  logger.info(
+    { publicUrl: passline.publicUrl() },
+    config.publicUrl
+      ? `Public URL (OpenID Connect issuer): ${config.publicUrl}`
+      : `PASSLINE_PUBLIC_URL is not set: the OpenID Connect issuer and the links Passline prints use ${passline.publicUrl()}. Set it to the address users reach, e.g. https://id.example.com.`,
+  );
   // The log is this token's answer: it is printed only once the token is stored.
   const setupToken = await passline.storage.durably(() => passline.adminAuth.issueSetupToken());
   if (setupToken) {
     // Deliberately in the log: whoever reads the server's log owns the server. The token works
     // once, and not at all once an admin exists.
     logger.info(
-      `No console admin yet. Open http://${config.host}:${config.port}/console/ and enter this one-time setup token: ${setupToken} (or run: npx passline admins create --username <name>)`,
+      `No console admin yet. Open ${passline.publicUrl()}/console/ and enter this one-time setup token: ${setupToken} (or run: npx passline admins create --username <name>)`,
     );
   }
   return passline;

@@ -16,7 +16,7 @@ import { createPasswordCheck, type PasswordAttemptLimits } from './password-chec
 import { createPhoneChangeNotice, type NoticeLogger } from './phone-change-notice.ts';
 import { accountRoutes } from './routes/account-routes.ts';
 import { experienceRoutes } from './routes/experience-routes.ts';
-import { hostedPageRoutes } from './routes/hosted-pages.ts';
+import { createHostedPageRenderer, type HostedPageRenderer, hostedPageRoutes } from './routes/hosted-pages.ts';
 import { signInExperienceRoutes } from './routes/sign-in-experience-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { createSignInExperienceSettings, type SignInExperienceSettings } from './sign-in-experience-settings.ts';
@@ -28,6 +28,8 @@ export interface Accounts {
   experience: ExperienceService;
   account: AccountService;
   signInExperience: SignInExperienceSettings;
+  /** Renders the hosted pages (OpenID Connect interactions show them too). */
+  pages: HostedPageRenderer;
   /** Every end-user route: Experience API, account, tokens, JWKS, settings and the hosted pages. */
   routes(deps: { apiKeys: ApiKeyService }): FastifyPluginAsyncZod;
 }
@@ -48,11 +50,11 @@ export function createAccounts(deps: {
   keys: KeyRing;
   clock: Clock;
   cacheMs?: number;
-  /** Issuer and audience of access tokens; default: the origin each request came to. */
-  publicUrl?: string;
+  /** Issuer and audience of access tokens: PASSLINE_PUBLIC_URL, or the local address (config.ts). */
+  issuer: () => string;
   passwordLimits?: PasswordAttemptLimits;
 }): Accounts {
-  const { db, clock, publicUrl } = deps;
+  const { db, clock, issuer } = deps;
   const tokens = createTokenService({ db, keys: deps.keys, clock });
   const signInExperience = createSignInExperienceSettings({
     db,
@@ -87,20 +89,21 @@ export function createAccounts(deps: {
     }),
     clock,
   });
-  const withUrl = publicUrl ? { publicUrl } : {};
+  const pages = createHostedPageRenderer({ signInExperience, verificationSettings: deps.verificationSettings });
   return {
     tokens,
     experience,
     account,
     signInExperience,
+    pages,
     routes:
       ({ apiKeys }) =>
       async (app) => {
-        await app.register(experienceRoutes({ experience, describeChallenge: deps.describeChallenge, ...withUrl }));
-        await app.register(accountRoutes({ account, tokens, ...withUrl }));
-        await app.register(tokenRoutes({ tokens, ...withUrl }));
+        await app.register(experienceRoutes({ experience, describeChallenge: deps.describeChallenge, issuer }));
+        await app.register(accountRoutes({ account, tokens, issuer }));
+        await app.register(tokenRoutes({ tokens, issuer }));
         await app.register(signInExperienceRoutes({ signInExperience, apiKeys }));
-        await app.register(hostedPageRoutes({ signInExperience, verificationSettings: deps.verificationSettings }));
+        await app.register(hostedPageRoutes({ render: pages }));
       },
   };
 }

@@ -7,9 +7,15 @@ import { normalisePhone } from '../phone.ts';
 import type { DeliveryMode, VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
 import type { PasswordCheck } from './password-check.ts';
-import { findUserByPhone, insertUser, type UserRow, updateUserPasswordById } from './queries/users.ts';
+import {
+  findUserByPhone,
+  insertUser,
+  recordUserSignIn,
+  type UserRow,
+  updateUserPasswordById,
+} from './queries/users.ts';
 import type { SignInExperience, SignInExperienceSettings } from './sign-in-experience-settings.ts';
-import type { TokenService, TokenSet } from './token-service.ts';
+import type { IssuedSession, TokenService, TokenSet } from './token-service.ts';
 import type { VerificationGrants } from './verification-grants.ts';
 
 export const experienceEvents = ['Register', 'SignIn', 'ForgotPassword'] as const;
@@ -28,6 +34,19 @@ export interface ExperienceServiceDeps {
 }
 
 export type ExperienceService = ReturnType<typeof createExperienceService>;
+
+interface RegisterInput {
+  verificationId: string;
+  password?: string;
+}
+interface CodeSignInInput {
+  verificationId: string;
+}
+interface PasswordSignInInput {
+  phone: string;
+  password: string;
+  ip?: string;
+}
 
 /** Register, sign in, reset a password: each a verified code (or a password) turned into tokens. */
 export function createExperienceService(deps: ExperienceServiceDeps) {
@@ -65,6 +84,77 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       // Every new account is made by a sign-in (registration, or sign-in with sign-up on).
       last_sign_in_at: now,
     };
+  }
+
+  /**
+   * What a sign-in starts once it has proved who the user is, in the same transaction: a refresh
+   * token for the Experience API; nothing for OpenID Connect, whose session is the provider's.
+   */
+  type StartSession<S> = (trx: Kysely<Database>, user: UserRow) => Promise<S>;
+  const newSession: StartSession<IssuedSession> = (trx, user) => tokens.createRefreshToken(trx, user.id);
+  const noSession: StartSession<undefined> = async () => undefined;
+
+  async function withTokens(signedIn: { user: UserRow; session: IssuedSession }, issuer: string): Promise<TokenSet> {
+    return tokens.tokenSet(signedIn.user, signedIn.session, issuer);
+  }
+
+  /** Every sign-in ends here: a suspended account goes no further, and the time is recorded. */
+  async function recordSignIn(trx: Kysely<Database>, user: UserRow): Promise<void> {
+    if (user.suspended_at !== null) throw new AppError('account.suspended');
+    await recordUserSignIn(trx, user.id, clock.now());
+  }
+
+  async function registerUser<S>(input: RegisterInput, start: StartSession<S>): Promise<{ user: UserRow; session: S }> {
+    const settings = await deps.settings.get();
+    requireEnabled(settings, 'signUp');
+    if (input.password !== undefined) requireEnabled(settings, 'password');
+    const phone = await grants.inspect(input.verificationId, 'Register');
+    const user = newUser(phone, input.password !== undefined ? await hashPassword(input.password) : null);
+    const session = await db.transaction().execute(async (trx) => {
+      await grants.consume(trx, input.verificationId);
+      if (!(await insertUser(trx, user))) {
+        throw new AppError('account.phone_taken');
+      }
+      return start(trx, user);
+    });
+    return { user, session };
+  }
+
+  async function signInUser<S>(input: CodeSignInInput, start: StartSession<S>): Promise<{ user: UserRow; session: S }> {
+    const settings = await deps.settings.get();
+    requireEnabled(settings, 'phoneSignIn');
+    const phone = await grants.inspect(input.verificationId, 'SignIn');
+    return db.transaction().execute(async (trx) => {
+      await grants.consume(trx, input.verificationId);
+      let user = await findUserByPhone(trx, phone);
+      if (!user) {
+        if (!settings.signUp) throw new AppError('account.not_found');
+        const created = newUser(phone, null);
+        user = (await insertUser(trx, created)) ? created : await findUserByPhone(trx, phone);
+        if (!user) throw new Error('user vanished while signing in');
+      }
+      await recordSignIn(trx, user);
+      return { user, session: await start(trx, user) };
+    });
+  }
+
+  async function passwordUser<S>(
+    input: PasswordSignInInput,
+    start: StartSession<S>,
+  ): Promise<{ user: UserRow; session: S }> {
+    requireEnabled(await deps.settings.get(), 'password');
+    const phone = normalisePhone(input.phone);
+    const user = await deps.checkPassword({
+      phone,
+      password: input.password,
+      ip: input.ip,
+      loadUser: () => findUserByPhone(db, phone),
+    });
+    const session = await db.transaction().execute(async (trx) => {
+      await recordSignIn(trx, user);
+      return start(trx, user);
+    });
+    return { user, session };
   }
 
   return {
@@ -108,55 +198,22 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
       return { verificationId: input.verificationId, verified: true };
     },
 
-    async register(input: { verificationId: string; password?: string }, issuer: string): Promise<TokenSet> {
-      const settings = await deps.settings.get();
-      requireEnabled(settings, 'signUp');
-      if (input.password !== undefined) requireEnabled(settings, 'password');
-      const phone = await grants.inspect(input.verificationId, 'Register');
-      const user = newUser(phone, input.password !== undefined ? await hashPassword(input.password) : null);
-      const session = await db.transaction().execute(async (trx) => {
-        await grants.consume(trx, input.verificationId);
-        if (!(await insertUser(trx, user))) {
-          throw new AppError('account.phone_taken');
-        }
-        return tokens.createRefreshToken(trx, user.id);
-      });
-      return tokens.tokenSet(user, session, issuer);
-    },
-
-    async signIn(input: { verificationId: string }, issuer: string): Promise<TokenSet> {
-      const settings = await deps.settings.get();
-      requireEnabled(settings, 'phoneSignIn');
-      const phone = await grants.inspect(input.verificationId, 'SignIn');
-      const result = await db.transaction().execute(async (trx) => {
-        await grants.consume(trx, input.verificationId);
-        let user = await findUserByPhone(trx, phone);
-        if (!user) {
-          if (!settings.signUp) throw new AppError('account.not_found');
-          const created = newUser(phone, null);
-          user = (await insertUser(trx, created)) ? created : await findUserByPhone(trx, phone);
-          if (!user) throw new Error('user vanished while signing in');
-        }
-        return { user, session: await tokens.createRefreshToken(trx, user.id) };
-      });
-      return tokens.tokenSet(result.user, result.session, issuer);
-    },
-
+    register: async (input: RegisterInput, issuer: string): Promise<TokenSet> =>
+      withTokens(await registerUser(input, newSession), issuer),
+    signIn: async (input: CodeSignInInput, issuer: string): Promise<TokenSet> =>
+      withTokens(await signInUser(input, newSession), issuer),
     /** Attempts are limited and answered alike whether or not the account exists (`checkPassword`). */
-    async signInWithPassword(
-      input: { phone: string; password: string; ip?: string },
-      issuer: string,
-    ): Promise<TokenSet> {
-      requireEnabled(await deps.settings.get(), 'password');
-      const phone = normalisePhone(input.phone);
-      const user = await deps.checkPassword({
-        phone,
-        password: input.password,
-        ip: input.ip,
-        loadUser: () => findUserByPhone(db, phone),
-      });
-      const session = await db.transaction().execute((trx) => tokens.createRefreshToken(trx, user.id));
-      return tokens.tokenSet(user, session, issuer);
+    signInWithPassword: async (input: PasswordSignInInput, issuer: string): Promise<TokenSet> =>
+      withTokens(await passwordUser(input, newSession), issuer),
+
+    /**
+     * The same three steps for an OpenID Connect interaction: who signed in, with no Passline
+     * session (the provider keeps its own).
+     */
+    identify: {
+      register: async (input: RegisterInput) => (await registerUser(input, noSession)).user,
+      signIn: async (input: CodeSignInInput) => (await signInUser(input, noSession)).user,
+      password: async (input: PasswordSignInInput) => (await passwordUser(input, noSession)).user,
     },
 
     /** Sets a new password and signs out every session; the code grants nothing else. */

@@ -17,11 +17,15 @@ import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret
 import { AppError } from '../errors.ts';
 import type { Database } from '../storage/schema.ts';
 import * as refreshTokens from './queries/refresh-tokens.ts';
-import { insertSigningKey, listSigningKeys } from './queries/signing-keys.ts';
+import { insertSigningKey, listSigningKeys, retireSigningKeys } from './queries/signing-keys.ts';
 import { findUserById, type UserRow } from './queries/users.ts';
 
 export const accessTokenSeconds = 15 * 60;
 export const refreshTokenMs = 30 * 86_400_000;
+/** The longest-lived token a signing key signs (OpenID Connect ID tokens: one hour), with margin. */
+const retiredKeyPublishedMs = 86_400_000;
+/** How long an instance trusts its list of signing keys before it looks for a rotation. */
+const keyListMs = 60_000;
 const algorithm = 'ES256';
 
 export interface TokenSet {
@@ -78,6 +82,7 @@ export type TokenService = ReturnType<typeof createTokenService>;
 export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; clock: Clock }) {
   const { db, clock } = deps;
   let loaded: Promise<LoadedKey[]> | undefined;
+  let loadedAt = 0;
 
   async function loadKeys(): Promise<LoadedKey[]> {
     let rows = await listSigningKeys(db);
@@ -119,12 +124,12 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
     }
   }
 
-  async function createSigningKey(): Promise<void> {
+  async function createSigningKey(trx: Kysely<Database> = db): Promise<void> {
     const pair = await generateKeyPair(algorithm, { extractable: true });
     const kid = newId('key');
     const { kty, crv, x, y } = await exportJWK(pair.publicKey);
     const publicJwk: JWK = { kty, crv, x, y, kid, alg: algorithm, use: 'sig' };
-    await insertSigningKey(db, {
+    await insertSigningKey(trx, {
       id: kid,
       algorithm,
       public_jwk: JSON.stringify(publicJwk),
@@ -136,6 +141,9 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
   }
 
   function signingKeys(): Promise<LoadedKey[]> {
+    // Another instance may have rotated the keys: the list is read again after a minute.
+    if (loaded && clock.now() - loadedAt > keyListMs) loaded = undefined;
+    if (!loaded) loadedAt = clock.now();
     loaded ??= loadKeys().catch((error: unknown) => {
       loaded = undefined;
       throw error;
@@ -239,6 +247,35 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       return { keys: (await signingKeys()).map((key) => key.publicJwk) };
     },
 
+    /** The key ids, signer first: tells the OpenID Connect provider when the keys changed. */
+    async keyIds(): Promise<string[]> {
+      return (await signingKeys()).map((key) => key.kid);
+    },
+
+    /**
+     * The private keys, signer first, for the OpenID Connect provider (it signs ID tokens with the
+     * first). Opening them needs the encryption key that sealed them.
+     */
+    async privateJwks(): Promise<JWK[]> {
+      return (await signingKeys()).map((key) => ({ ...openPrivateJwk(key), ...key.publicJwk }));
+    },
+
+    /**
+     * A new key signs from now on; the previous ones stay published a day (longer than any token
+     * they signed lives), then a later rotation forgets them.
+     */
+    async rotateSigningKey(): Promise<string> {
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        await retireSigningKeys(trx, now, now - retiredKeyPublishedMs);
+        await createSigningKey(trx);
+      });
+      loaded = undefined;
+      const [signer] = await signingKeys();
+      if (!signer) throw new Error('no signing key after rotation');
+      return signer.kid;
+    },
+
     async verifyAccessToken(token: string, issuer: string): Promise<AccessTokenClaims> {
       try {
         const { payload } = await jwtVerify<AccessTokenClaims>(token, (header) => keyForKid(header.kid), {
@@ -270,6 +307,8 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
         if (!(await refreshTokens.markRefreshTokenRotated(trx, row.id, now))) return undefined;
         const user = await findUserById(trx, row.user_id);
         if (!user) return undefined;
+        // Suspension revokes the sessions too; this refuses a token rotated in the same instant.
+        if (user.suspended_at !== null) throw new AppError('account.suspended');
         // Same session, same authentication time: a refresh never makes a session "recent".
         const session = await createRefreshToken(trx, user.id, { familyId: row.family_id, authTime: row.auth_time });
         return { user, session };

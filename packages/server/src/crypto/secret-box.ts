@@ -100,4 +100,5 @@ function parseSealed(sealedText: string): SealedV1 {
 export const sealContext = {
   connector: (connectorId: string) => `connector:${connectorId}`,
   signingKey: (signingKeyId: string) => `signing-key:${signingKeyId}`,
+  applicationSecret: (applicationId: string) => `application:${applicationId}`,
 };

@@ -20,6 +20,8 @@ export function startHousekeeping(deps: {
   clock: Clock;
   logger: Pick<Logger, 'warn' | 'debug'>;
   intervalMs?: number;
+  /** The slices' own deletions (expired OpenID Connect records), by name for the debug line. */
+  tasks?: Record<string, () => Promise<number>>;
 }): { run(): Promise<void>; stop(): void } {
   const run = async () => {
     const now = deps.clock.now();
@@ -31,7 +33,9 @@ export function startHousekeeping(deps: {
           deleteProtectionEventsBefore(deps.db, now - protectionEventRetentionMs),
         ]),
       );
-      deps.logger.debug({ buckets, blocks, events }, 'housekeeping');
+      const slices: Record<string, number> = {};
+      for (const [name, task] of Object.entries(deps.tasks ?? {})) slices[name] = await deps.durably(task);
+      deps.logger.debug({ buckets, blocks, events, ...slices }, 'housekeeping');
     } catch (error) {
       deps.logger.warn({ err: error }, 'housekeeping failed');
     }

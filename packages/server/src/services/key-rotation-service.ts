@@ -18,6 +18,7 @@ export interface RotationResult {
   keyId: string;
   connectorSecrets: ResealCounts;
   signingKeys: ResealCounts;
+  applicationSecrets: ResealCounts;
   /**
    * Codes in flight hashed under another key (or before key ids). Codes cannot be re-hashed: they
    * need their key until they expire, at `lastExpiresAt` at the latest.
@@ -30,6 +31,7 @@ export interface KeyUsage {
   keyId: string;
   connectorSecrets: number;
   signingKeys: number;
+  applicationSecrets: number;
   codesInFlight: number;
 }
 
@@ -40,7 +42,7 @@ export class KeyRotationError extends Error {
 export type KeyRotationService = ReturnType<typeof createKeyRotationService>;
 
 /**
- * Moves every sealed value (connector secrets, signing keys) under the current encryption key, so
+ * Moves every sealed value (connector secrets, signing keys, application secrets) under the current encryption key, so
  * the previous keys can be removed. Sealed values are few (one per connector and signing key), so
  * they are read whole, in one transaction.
  */
@@ -61,6 +63,13 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
       list: sealedValues.listSealedSigningKeys,
       replace: sealedValues.replaceSealedSigningKey,
       context: sealContext.signingKey,
+    },
+    {
+      name: 'applicationSecrets' as const,
+      label: 'application',
+      list: sealedValues.listSealedApplicationSecrets,
+      replace: sealedValues.replaceSealedApplicationSecret,
+      context: sealContext.applicationSecret,
     },
   ];
 
@@ -147,12 +156,15 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
   /** Stored values per key id, the current key first, then previous keys, then any other. */
   async function usage(): Promise<KeyUsage[]> {
     const byKeyId = new Map<string, KeyUsage>(
-      configuredKeyIds(keys).map((keyId) => [keyId, { keyId, connectorSecrets: 0, signingKeys: 0, codesInFlight: 0 }]),
+      configuredKeyIds(keys).map((keyId) => [
+        keyId,
+        { keyId, connectorSecrets: 0, signingKeys: 0, applicationSecrets: 0, codesInFlight: 0 },
+      ]),
     );
     const entry = (keyId: string) => {
       let found = byKeyId.get(keyId);
       if (!found) {
-        found = { keyId, connectorSecrets: 0, signingKeys: 0, codesInFlight: 0 };
+        found = { keyId, connectorSecrets: 0, signingKeys: 0, applicationSecrets: 0, codesInFlight: 0 };
         byKeyId.set(keyId, found);
       }
       return found;
@@ -178,6 +190,7 @@ function describeSealed(usage: KeyUsage): string {
   return [
     usage.connectorSecrets ? plural(usage.connectorSecrets, 'connector secret') : '',
     usage.signingKeys ? plural(usage.signingKeys, 'token signing key') : '',
+    usage.applicationSecrets ? plural(usage.applicationSecrets, 'application secret') : '',
   ]
     .filter(Boolean)
     .join(', ');

@@ -5,7 +5,8 @@
 import { showAccount, signOut } from './account-page.ts';
 import { onCodeInput, onCodePaste, onCodeSubmit } from './code-step.ts';
 import { $, busy, button, clearMessages, form, input, report, show, showError, showStatus } from './dom.ts';
-import { flow, settings, state } from './page-state.ts';
+import { setUpInteractionLinks, showConsent } from './interaction.ts';
+import { flow, interaction, settings, state } from './page-state.ts';
 import { onPasswordSubmit } from './password-step.ts';
 import { selectDefaultCountry, updateDialCode } from './phone-number.ts';
 import { onPhoneSubmit, startChangingNumber } from './phone-step.ts';
@@ -28,6 +29,13 @@ function start(): void {
     clearMessages();
     startChangingNumber();
   });
+
+  if (flow === 'message') return;
+  if (interaction.uid) setUpInteractionLinks();
+  if (flow === 'consent') {
+    showConsent();
+    return;
+  }
 
   if (flow === 'account') {
     button('change-phone').addEventListener('click', () => {

@@ -6,7 +6,7 @@ import { api, authed } from './client.ts';
 import { $, busy, button, clearMessages, form, input, show, showError } from './dom.ts';
 import { messageFor } from './messages.ts';
 import { flow, settings, state } from './page-state.ts';
-import { finishSignIn } from './sign-in.ts';
+import { completeSignIn } from './sign-in.ts';
 
 export async function onCodeSubmit(event: SubmitEvent): Promise<void> {
   event.preventDefault();
@@ -41,7 +41,7 @@ export async function onCodeSubmit(event: SubmitEvent): Promise<void> {
     }
     const verificationId = state.verificationId;
     if (flow === 'sign-in') {
-      finishSignIn(await api('POST', '/api/experience/sign-in', tokenSetSchema, { verificationId }));
+      await completeSignIn('sign-in', { verificationId });
     } else if (flow === 'register') {
       if (settings.password) {
         $('new-password-label').textContent = 'Choose a password (optional)';
@@ -49,7 +49,7 @@ export async function onCodeSubmit(event: SubmitEvent): Promise<void> {
         button('password-submit').textContent = 'Create account';
         show('password-step');
       } else {
-        finishSignIn(await api('POST', '/api/experience/register', tokenSetSchema, { verificationId }));
+        await completeSignIn('register', { verificationId });
       }
     } else if (flow === 'forgot-password') {
       $('new-password-label').textContent = 'New password';

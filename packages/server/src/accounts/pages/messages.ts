@@ -46,6 +46,10 @@ export function messageFor(error: ApiError): string {
       return 'This number cannot be linked to your account.';
     case 'account.reauthentication_required':
       return 'For your security, confirm it is you before changing your number.';
+    case 'account.suspended':
+      return 'This account is suspended. Contact the service you are signing in to.';
+    case 'oidc.interaction_expired':
+      return 'This sign-in has expired. Go back to the application and sign in again.';
     case 'experience.registration_disabled':
       return 'Creating new accounts is turned off.';
     case 'experience.phone_sign_in_disabled':

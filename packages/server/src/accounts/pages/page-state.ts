@@ -1,7 +1,7 @@
 // Which page this is, the settings rendered into its data attributes, and what the user has
 // done so far.
 
-type Flow = 'sign-in' | 'register' | 'forgot-password' | 'account';
+type Flow = 'sign-in' | 'register' | 'forgot-password' | 'account' | 'consent' | 'message';
 
 const data = document.body.dataset;
 export const flow = data.flow as Flow;
@@ -11,6 +11,12 @@ export const settings = {
   password: data.password === 'true',
   codeLength: Number(data.codeLength) || 6,
   resendCooldown: Number(data.resendCooldown) || 0,
+};
+/** Inside an OpenID Connect sign-in: its id (steps post under /interaction/:uid), the app, the scopes asked for. */
+export const interaction = {
+  uid: data.interaction ?? '',
+  clientName: data.clientName ?? '',
+  scopes: (data.scopes ?? '').split(' ').filter(Boolean),
 };
 export const eventOf = { register: 'Register', 'sign-in': 'SignIn', 'forgot-password': 'ForgotPassword' } as const;
 export const state = {

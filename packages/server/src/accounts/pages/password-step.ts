@@ -5,7 +5,7 @@ import { api, authed, clearTokens } from './client.ts';
 import { $, busy, clearMessages, form, input, show, showError, showStatus } from './dom.ts';
 import { messageFor } from './messages.ts';
 import { flow, state } from './page-state.ts';
-import { finishSignIn } from './sign-in.ts';
+import { completeSignIn } from './sign-in.ts';
 
 export async function onPasswordSubmit(event: SubmitEvent): Promise<void> {
   event.preventDefault();
@@ -32,7 +32,7 @@ export async function onPasswordSubmit(event: SubmitEvent): Promise<void> {
     const verificationId = state.verificationId;
     if (flow === 'register') {
       const body = password ? { verificationId, password } : { verificationId };
-      finishSignIn(await api('POST', '/api/experience/register', tokenSetSchema, body));
+      await completeSignIn('register', body);
       return;
     }
     if (!password) {

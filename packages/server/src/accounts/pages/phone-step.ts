@@ -5,7 +5,7 @@ import { $, busy, button, clearMessages, countdown, form, input, show, showError
 import { flow, state } from './page-state.ts';
 import { fullNumber } from './phone-number.ts';
 import { sendCode } from './send-code.ts';
-import { finishSignIn } from './sign-in.ts';
+import { completeSignIn } from './sign-in.ts';
 
 export async function onPhoneSubmit(event: SubmitEvent): Promise<void> {
   event.preventDefault();
@@ -24,14 +24,10 @@ export async function onPhoneSubmit(event: SubmitEvent): Promise<void> {
         input('password').focus();
         return;
       }
-      const result = await api('POST', '/api/experience/sign-in/password', tokenSetSchema, {
-        phone: state.phone,
-        password,
-      });
+      const result = await completeSignIn('sign-in/password', { phone: state.phone, password });
       if (!result.ok && result.error.status === 429 && result.error.retryAfterSeconds) {
         countdown(button('phone-submit'), result.error.retryAfterSeconds, 'Sign in');
       }
-      finishSignIn(result);
       return;
     }
     await sendCode(button('phone-submit'), 'Send code');

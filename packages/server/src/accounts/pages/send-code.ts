@@ -9,7 +9,7 @@ import { eventOf, flow, settings, state } from './page-state.ts';
 import { formatPhone } from './phone-number.ts';
 
 function requestCode() {
-  if (flow !== 'account') {
+  if (flow === 'sign-in' || flow === 'register' || flow === 'forgot-password') {
     const event = eventOf[flow];
     return withChallenge((challenge) =>
       api('POST', '/api/experience/verification-code', sentCodeSchema, { phone: state.phone, event, challenge }),

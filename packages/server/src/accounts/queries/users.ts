@@ -22,6 +22,10 @@ export async function insertUser(db: Kysely<Database>, row: UserRow): Promise<bo
   return inserted !== undefined;
 }
 
+export async function recordUserSignIn(db: Kysely<Database>, id: string, now: number): Promise<void> {
+  await db.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', id).execute();
+}
+
 export async function updateUserPasswordById(
   db: Kysely<Database>,
   id: string,

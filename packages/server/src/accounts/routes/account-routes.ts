@@ -12,17 +12,18 @@ import {
   userRoute,
   verificationIdSchema,
 } from './schemas.ts';
-import { issuerOf, requireUser } from './user-auth.ts';
+import { requireUser } from './user-auth.ts';
 
 /** The signed-in end user's own account (Bearer access token). */
 export function accountRoutes(deps: {
   account: AccountService;
   tokens: TokenService;
-  publicUrl?: string;
+  /** The issuer and audience of access tokens: PASSLINE_PUBLIC_URL. */
+  issuer: () => string;
 }): FastifyPluginAsyncZod {
   return async (app) => {
     app.decorateRequest('endUser', undefined);
-    const onRequest = requireUser(deps.tokens, deps.publicUrl);
+    const onRequest = requireUser(deps.tokens, deps.issuer);
     const tags = ['Account API'];
     const endUserOf = (request: { endUser: EndUser | undefined }): EndUser => {
       if (!request.endUser) throw new Error('requireUser did not run');
@@ -143,7 +144,7 @@ export function accountRoutes(deps: {
       async (request, reply) => {
         const body = request.body;
         const input = 'password' in body ? { password: body.password, ip: request.ip } : body;
-        const tokens = await deps.account.reauthenticate(endUserOf(request), input, issuerOf(request, deps.publicUrl));
+        const tokens = await deps.account.reauthenticate(endUserOf(request), input, deps.issuer());
         return reply.headers({ 'cache-control': 'no-store' }).send(tokens);
       },
     );

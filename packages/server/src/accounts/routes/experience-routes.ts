@@ -18,7 +18,6 @@ import {
   tokenSetSchema,
   verificationIdSchema,
 } from './schemas.ts';
-import { issuerOf } from './user-auth.ts';
 
 const errors = {
   400: errorResponseSchema,
@@ -34,7 +33,8 @@ export function experienceRoutes(deps: {
   experience: ExperienceService;
   /** The challenge protection asks for before a code is sent (see docs/protection.md). */
   describeChallenge: (clientIp: string) => Promise<ChallengeDescription>;
-  publicUrl?: string;
+  /** The issuer and audience of access tokens: PASSLINE_PUBLIC_URL. */
+  issuer: () => string;
 }): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['Experience API'];
@@ -111,7 +111,7 @@ export function experienceRoutes(deps: {
         reply
           .status(201)
           .headers(noStore)
-          .send(await deps.experience.register(request.body, issuerOf(request, deps.publicUrl))),
+          .send(await deps.experience.register(request.body, deps.issuer())),
     );
 
     app.post(
@@ -126,8 +126,7 @@ export function experienceRoutes(deps: {
           response: { 200: tokenSetSchema, ...errors },
         },
       },
-      async (request, reply) =>
-        reply.headers(noStore).send(await deps.experience.signIn(request.body, issuerOf(request, deps.publicUrl))),
+      async (request, reply) => reply.headers(noStore).send(await deps.experience.signIn(request.body, deps.issuer())),
     );
 
     app.post(
@@ -145,12 +144,7 @@ export function experienceRoutes(deps: {
       async (request, reply) =>
         reply
           .headers(noStore)
-          .send(
-            await deps.experience.signInWithPassword(
-              { ...request.body, ip: request.ip },
-              issuerOf(request, deps.publicUrl),
-            ),
-          ),
+          .send(await deps.experience.signInWithPassword({ ...request.body, ip: request.ip }, deps.issuer())),
     );
 
     app.post(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
 import type { SettingsService } from '../../services/settings-service.ts';
@@ -29,9 +30,11 @@ const securityHeaders = {
   'referrer-policy': 'no-referrer',
 };
 
+/** The pages: the four flows, and two that only OpenID Connect interactions show. */
+export type HostedFlow = 'sign-in' | 'register' | 'forgot-password' | 'account' | 'consent' | 'message';
 type Flow = 'sign-in' | 'register' | 'forgot-password' | 'account';
 
-const flows: Record<Flow, { path: string; title: string; lead: string }> = {
+export const hostedFlows: Record<Flow, { path: string; title: string; lead: string }> = {
   'sign-in': { path: '/sign-in', title: 'Sign in', lead: 'Sign in with a code we text to your phone.' },
   register: {
     path: '/register',
@@ -63,44 +66,67 @@ const countryOptions = (() => {
     .join('');
 })();
 
+/** What an OpenID Connect interaction adds to a page: where its steps post, and for whom. */
+export interface InteractionView {
+  uid: string;
+  clientName: string;
+  /** The scopes a consent page asks for. */
+  scopes?: string[];
+}
+
+export type HostedPageRenderer = ReturnType<typeof createHostedPageRenderer>;
+
 /**
  * The hosted sign-in pages: one HTML shell per flow, a small plain-DOM script and a style sheet.
  * The settings the script needs (which flows are on, code length, resend cooldown) are
  * rendered into data attributes, so a page needs no extra request before it can be used.
  */
-export function hostedPageRoutes(deps: {
+export function createHostedPageRenderer(deps: {
   signInExperience: SignInExperienceSettings;
   verificationSettings: SettingsService;
-}): FastifyPluginAsyncZod {
+}) {
+  return async function render(
+    reply: FastifyReply,
+    flow: HostedFlow,
+    page: { title: string; lead: string; interaction?: InteractionView; status?: number },
+  ): Promise<FastifyReply> {
+    const [experience, verification] = await Promise.all([
+      deps.signInExperience.get(),
+      deps.verificationSettings.getVerificationSettings(),
+    ]);
+    const values: Record<string, string> = {
+      flow,
+      title: page.title,
+      lead: page.lead,
+      phoneSignIn: String(experience.phoneSignIn),
+      signUp: String(experience.signUp),
+      password: String(experience.password),
+      codeLength: String(verification.codeLength),
+      resendCooldown: String(verification.resendCooldownSeconds),
+      interaction: page.interaction?.uid ?? '',
+      clientName: page.interaction?.clientName ?? '',
+      scopes: page.interaction?.scopes?.join(' ') ?? '',
+    };
+    const html = template
+      .replace(/\{\{(\w+)\}\}/g, (_match, name: string) => escapeHtml(values[name] ?? ''))
+      .replace('<!--countries-->', countryOptions);
+    return reply
+      .status(page.status ?? 200)
+      .headers({ ...securityHeaders, 'cache-control': 'no-store' })
+      .type('text/html; charset=utf-8')
+      .send(html);
+  };
+}
+
+/** The pages at their own paths (/sign-in, /register, ...) and their script and style sheet. */
+export function hostedPageRoutes(deps: { render: HostedPageRenderer }): FastifyPluginAsyncZod {
   const assets = {
     'app.js': { body: readBuiltScript(), type: 'text/javascript; charset=utf-8' },
     'style.css': { body: readFileSync(new URL('style.css', pagesDir), 'utf8'), type: 'text/css; charset=utf-8' },
   };
   return async (app) => {
-    for (const [flow, page] of Object.entries(flows) as Array<[Flow, (typeof flows)[Flow]]>) {
-      app.get(page.path, { schema: { hide: true } }, async (_request, reply) => {
-        const [experience, verification] = await Promise.all([
-          deps.signInExperience.get(),
-          deps.verificationSettings.getVerificationSettings(),
-        ]);
-        const values: Record<string, string> = {
-          flow,
-          title: page.title,
-          lead: page.lead,
-          phoneSignIn: String(experience.phoneSignIn),
-          signUp: String(experience.signUp),
-          password: String(experience.password),
-          codeLength: String(verification.codeLength),
-          resendCooldown: String(verification.resendCooldownSeconds),
-        };
-        const html = template
-          .replace(/\{\{(\w+)\}\}/g, (_match, name: string) => escapeHtml(values[name] ?? ''))
-          .replace('<!--countries-->', countryOptions);
-        return reply
-          .headers({ ...securityHeaders, 'cache-control': 'no-store' })
-          .type('text/html; charset=utf-8')
-          .send(html);
-      });
+    for (const [flow, page] of Object.entries(hostedFlows) as Array<[Flow, (typeof hostedFlows)[Flow]]>) {
+      app.get(page.path, { schema: { hide: true } }, async (_request, reply) => deps.render(reply, flow, page));
     }
 
     for (const [name, asset] of Object.entries(assets)) {

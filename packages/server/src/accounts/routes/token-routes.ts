@@ -5,10 +5,9 @@ import { AppError } from '../../errors.ts';
 import { errorResponseSchema } from '../../http/schemas.ts';
 import type { TokenService } from '../token-service.ts';
 import { publicRoute, tokenSetSchema } from './schemas.ts';
-import { issuerOf } from './user-auth.ts';
 
 /** The token endpoint, sign-out (revocation) and the public keys. */
-export function tokenRoutes(deps: { tokens: TokenService; publicUrl?: string }): FastifyPluginAsyncZod {
+export function tokenRoutes(deps: { tokens: TokenService; issuer: () => string }): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['Tokens'];
 
@@ -32,7 +31,7 @@ export function tokenRoutes(deps: { tokens: TokenService; publicUrl?: string }):
         if (request.body.grant_type !== 'refresh_token') {
           throw new AppError('token.unsupported_grant_type');
         }
-        const tokens = await deps.tokens.refresh(request.body.refresh_token, issuerOf(request, deps.publicUrl));
+        const tokens = await deps.tokens.refresh(request.body.refresh_token, deps.issuer());
         return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(tokens);
       },
     );

@@ -10,15 +10,10 @@ declare module 'fastify' {
 }
 
 /**
- * The issuer and audience of access tokens: the configured public URL, or else the origin the
- * request came to (behind a trusted proxy, see PASSLINE_TRUST_PROXY, the forwarded one).
+ * Guards an end-user route: `Authorization: Bearer <access token>`, checked against our own keys
+ * and the issuer (PASSLINE_PUBLIC_URL, never the request's Host header).
  */
-export function issuerOf(request: FastifyRequest, publicUrl: string | undefined): string {
-  return publicUrl ?? `${request.protocol}://${request.host}`;
-}
-
-/** Guards an end-user route: `Authorization: Bearer <access token>`, checked against our own keys. */
-export function requireUser(tokens: TokenService, publicUrl: string | undefined): onRequestAsyncHookHandler {
+export function requireUser(tokens: TokenService, issuer: () => string): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -27,7 +22,7 @@ export function requireUser(tokens: TokenService, publicUrl: string | undefined)
       throw new AppError('auth.missing_credentials', 'Send an access token as "Authorization: Bearer <token>".');
     }
     try {
-      const claims = await tokens.verifyAccessToken(match[1], issuerOf(request, publicUrl));
+      const claims = await tokens.verifyAccessToken(match[1], issuer());
       request.endUser = {
         id: claims.sub,
         sessionId: typeof claims.sid === 'string' ? claims.sid : undefined,

@@ -22,6 +22,15 @@ export async function listSealedSigningKeys(db: Kysely<Database>): Promise<Seale
   return db.selectFrom('signing_keys').select(['id', 'private_jwk as sealed']).orderBy('id').execute();
 }
 
+export async function listSealedApplicationSecrets(db: Kysely<Database>): Promise<SealedValueRow[]> {
+  return db
+    .selectFrom('applications')
+    .select(['id', 'client_secret as sealed'])
+    .where('client_secret', 'is not', null)
+    .orderBy('id')
+    .execute() as Promise<SealedValueRow[]>;
+}
+
 /**
  * Compare-and-set: writes `next` only if the row still holds `previous`, so a secret saved by a
  * running instance during the rotation is never overwritten with an older one.
@@ -52,6 +61,21 @@ export async function replaceSealedSigningKey(
     .set({ private_jwk: next })
     .where('id', '=', id)
     .where('private_jwk', '=', previous)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function replaceSealedApplicationSecret(
+  db: Kysely<Database>,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('applications')
+    .set({ client_secret: next })
+    .where('id', '=', id)
+    .where('client_secret', '=', previous)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
