@@ -1,6 +1,3 @@
-// The first step: the phone number, with the password when signing in with one.
-import { tokenSetSchema } from '@passline/contracts';
-import { api } from './client.ts';
 import { $, busy, button, clearMessages, countdown, form, input, show, showError } from './dom.ts';
 import { flow, state } from './page-state.ts';
 import { fullNumber } from './phone-number.ts';
