@@ -72,7 +72,7 @@ describeInChromium('admin console: users', () => {
 
     // By id too; and a number nobody has says so.
     await searchBox().fill(user.id);
-    await eventually(() => new URL(page.url()).searchParams.get('search')).toBe(user.id);
+    await eventually(async () => new URL(page.url()).searchParams.get('search')).toBe(user.id);
     await eventually(() => rows().count()).toBe(1);
     expect(await textOf(rows().first())).toContain(user.phone);
     await searchBox().fill('+44 20 7946');
