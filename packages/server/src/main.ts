@@ -176,7 +176,6 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       clock,
       accounts,
       issuer,
-      trustProxy: config.trustProxy !== false,
     });
     // Every place an end user can be signed in; the users admin lists and ends sessions in each.
     const userAdmin = createUserAdmin({

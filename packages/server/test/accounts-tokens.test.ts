@@ -10,11 +10,13 @@ describeEachEngine('accounts: access tokens, JWKS and refresh tokens', (database
   let client: ExperienceClient;
   const clock = manualClock();
   const freshPhone = phoneSequence('204');
-  // app.inject talks to "localhost:80".
-  const issuer = 'http://localhost:80';
+  // Without PASSLINE_PUBLIC_URL the issuer is the local address; the test config's port.
+  let issuer = '';
 
   beforeAll(async () => {
     ({ passline, client } = await startExperienceApp(database(), { clock }));
+    issuer = passline.publicUrl();
+    expect(issuer).toBe(`http://localhost:${passline.config.port}`);
   });
   afterAll(() => passline.close());
   beforeEach(() => clock.advance(2 * 86_400_000));
@@ -72,12 +74,24 @@ describeEachEngine('accounts: access tokens, JWKS and refresh tokens', (database
     // An API key is not an access token.
     expect((await client.account(passline.adminKey)).body.error.code).toBe('auth.invalid_token');
 
-    // Another origin is another issuer.
+    // The issuer is configured, never taken from the Host header: a request naming another host
+    // neither changes what a token must say nor what a new one says.
     const elsewhere = await passline.request('GET', '/api/account', {
       key: tokens.accessToken,
       headers: { host: 'evil.example' },
     });
-    expect(elsewhere.body.error.code).toBe('auth.invalid_token');
+    expect(elsewhere.status).toBe(200);
+    const refreshed = await passline.request('POST', '/api/token', {
+      key: null,
+      body: { grant_type: 'refresh_token', refresh_token: tokens.refreshToken },
+      headers: { host: 'evil.example' },
+    });
+    expect(refreshed.status).toBe(200);
+    const published = await passline.request('GET', '/.well-known/jwks.json', { key: null });
+    const { payload } = await jwtVerify(refreshed.body.accessToken, createLocalJWKSet(published.body), {
+      currentDate: new Date(clock.now()),
+    });
+    expect(payload.iss).toBe(issuer);
 
     clock.advance(15 * 60_000);
     const expired = await client.account(tokens.accessToken);

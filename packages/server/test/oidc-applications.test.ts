@@ -340,21 +340,34 @@ describeEachEngine('applications (OpenID Connect clients): Management API', (dat
     expect(stillWorks.body.error).toBe('invalid_grant');
   });
 
-  it('publishes the discovery document with the public URL as issuer', async () => {
-    const response = await passline.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
+  it('publishes every URL of the discovery document under the public URL, whatever host the request named', async () => {
+    const response = await passline.app.inject({
+      method: 'GET',
+      url: '/.well-known/openid-configuration',
+      // What a proxy (or an attacker) might send: neither changes the URLs.
+      headers: { host: 'evil.example', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'evil.example' },
+    });
     expect(response.statusCode).toBe(200);
     const document = response.json() as Record<string, unknown>;
     expect(document.issuer).toBe(passline.publicUrl());
     expect(document.issuer).toBe(publicUrl);
-    // Endpoint URLs follow the origin the request came to (oidc-provider's way, with the proxy setting).
-    const paths = ['token_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'jwks_uri'].map(
-      (name) => new URL(String(document[name])).pathname,
-    );
-    expect(paths).toEqual([
-      '/oidc/token',
-      '/oidc/token/introspection',
-      '/oidc/token/revocation',
-      '/.well-known/jwks.json',
+    const urls = [
+      'authorization_endpoint',
+      'token_endpoint',
+      'userinfo_endpoint',
+      'end_session_endpoint',
+      'introspection_endpoint',
+      'revocation_endpoint',
+      'jwks_uri',
+    ].map((name) => String(document[name]));
+    expect(urls).toEqual([
+      `${publicUrl}/oidc/auth`,
+      `${publicUrl}/oidc/token`,
+      `${publicUrl}/oidc/me`,
+      `${publicUrl}/oidc/session/end`,
+      `${publicUrl}/oidc/token/introspection`,
+      `${publicUrl}/oidc/token/revocation`,
+      `${publicUrl}/.well-known/jwks.json`,
     ]);
   });
 });

@@ -38,7 +38,6 @@ export function createOidc(deps: {
   clock: Clock;
   accounts: Pick<Accounts, 'tokens' | 'experience' | 'pages'>;
   issuer: () => string;
-  trustProxy: boolean;
 }): Oidc {
   const { db, durably, clock } = deps;
   let current:
@@ -58,11 +57,10 @@ export function createOidc(deps: {
     const issuer = deps.issuer();
     const version = `${issuer} ${(await deps.accounts.tokens.keyIds()).join(',')}`;
     if (current?.version !== version) {
-      const provider = buildProvider(issuer, await deps.accounts.tokens.privateJwks(), {
+      const provider = await buildProvider(issuer, await deps.accounts.tokens.privateJwks(), {
         db,
         keys: deps.keys,
         adapter,
-        trustProxy: deps.trustProxy,
         corsAllowed: (origin, redirectUris) =>
           redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
       });
@@ -84,13 +82,14 @@ export function createOidc(deps: {
       ({ apiKeys }) =>
       async (app) => {
         await app.register(applicationRoutes({ applications, apiKeys, issuer: deps.issuer }));
-        await app.register(providerRoutes({ handler: async () => (await built()).handler }));
+        await app.register(providerRoutes({ handler: async () => (await built()).handler, issuer: deps.issuer }));
         await app.register(
           interactionRoutes({
             provider,
             experience: deps.accounts.experience,
             applications,
             render: deps.accounts.pages,
+            issuer: deps.issuer,
           }),
         );
       },

@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import Provider, { type Adapter, type Configuration, type JWK } from 'oidc-provider';
+import type { Adapter, Configuration, JWK, default as Provider } from 'oidc-provider';
 import { findUserById } from '../accounts/queries/users.ts';
 import { accessTokenSeconds, refreshTokenMs } from '../accounts/token-service.ts';
 import type { KeyRing } from '../crypto/keys.ts';
@@ -45,8 +45,6 @@ export interface ProviderDeps {
   db: Kysely<Database>;
   keys: KeyRing;
   adapter: (model: string) => Adapter;
-  /** Whether X-Forwarded-Proto may say the request came over HTTPS (PASSLINE_TRUST_PROXY). */
-  trustProxy: boolean;
   /** The origins a single-page application may call the token endpoint from: its redirect URIs'. */
   corsAllowed: (origin: string, redirectUris: readonly string[]) => boolean;
 }
@@ -56,7 +54,7 @@ export interface ProviderDeps {
  * use (a reused one revokes its whole grant), userinfo, revocation and RP-initiated logout. The
  * sign-in itself is the hosted pages, through interactions (interaction-routes.ts).
  */
-export function buildProvider(issuer: string, signingKeys: JWK[], deps: ProviderDeps): Provider {
+export async function buildProvider(issuer: string, signingKeys: JWK[], deps: ProviderDeps): Promise<Provider> {
   const configuration: Configuration = {
     adapter: deps.adapter,
     clients: [],
@@ -100,8 +98,15 @@ export function buildProvider(issuer: string, signingKeys: JWK[], deps: Provider
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // An application may revoke and introspect its own tokens only, never another's.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -114,7 +119,11 @@ export function buildProvider(issuer: string, signingKeys: JWK[], deps: Provider
     routes: oidcRoutes,
     discovery: { service_documentation: `${issuer}/docs/oidc` },
   };
-  const provider = new Provider(issuer, configuration);
-  provider.proxy = deps.trustProxy;
+  // Loaded on first use: importing oidc-provider prints a warning on Node.js 20, which CLI commands
+  // (that never serve OpenID Connect) should not print.
+  const { default: OidcProvider } = await import('oidc-provider');
+  const provider = new OidcProvider(issuer, configuration);
+  // Every request reaches it through asIssuerRequest, which sets the forwarded headers it reads.
+  provider.proxy = true;
   return provider;
 }

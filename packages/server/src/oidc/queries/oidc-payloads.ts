@@ -68,7 +68,7 @@ export async function deleteOidcPayloadsByAccount(db: Kysely<Database>, accountI
   return Number(result.numDeletedRows);
 }
 
-/** Every record of an application (when it is deleted, or its secret rotated: its tokens end). */
+/** Every record of an application (when it is deleted: its grants and tokens end). */
 export async function deleteOidcPayloadsByClient(db: Kysely<Database>, clientId: string): Promise<void> {
   await db.deleteFrom('oidc_payloads').where('client_id', '=', clientId).execute();
 }

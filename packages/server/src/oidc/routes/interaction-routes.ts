@@ -15,14 +15,11 @@ import {
 import { AppError } from '../../errors.ts';
 import { errorResponseSchema } from '../../http/schemas.ts';
 import type { ApplicationService } from '../application-service.ts';
+import { asIssuerRequest } from '../issuer-request.ts';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 /** oidc-provider reads its cookies from Node's own request and response. */
 type Raw = { req: IncomingMessage; res: ServerResponse };
-const rawOf = (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }): Raw => ({
-  req: request.raw,
-  res: reply.raw,
-});
 
 const params = z.strictObject({ uid: z.string().min(1).max(100) });
 const errors = {
@@ -46,7 +43,13 @@ export function interactionRoutes(deps: {
   experience: ExperienceService;
   applications: ApplicationService;
   render: HostedPageRenderer;
+  issuer: () => string;
 }): FastifyPluginAsyncZod {
+  const rawOf = (request: { raw: IncomingMessage; ip: string }, reply: { raw: ServerResponse }): Raw => ({
+    req: asIssuerRequest(request.raw, deps.issuer(), request.ip),
+    res: reply.raw,
+  });
+
   /** The interaction behind this browser's cookie, if it is the one in the URL. */
   async function interactionOf(uid: string, raw: Raw) {
     const provider = await deps.provider();
