@@ -171,6 +171,23 @@ async function main(argv: string[]): Promise<void> {
       }
     });
 
+  program
+    .command('signing-keys')
+    .description('Manage the ES256 keys that sign access tokens and OpenID Connect ID tokens')
+    .command('rotate')
+    .description(
+      'Create a new signing key that signs from now on; previous keys stay published in the JWKS for a day, longer than any token they signed lives',
+    )
+    .action(async () => {
+      await withPassline(async (passline) => {
+        const kid = await passline.accounts.tokens.rotateSigningKey();
+        return [
+          `New signing key ${kid} signs from now on (every instance takes it within a minute).`,
+          'Previous keys stay published at /.well-known/jwks.json until the next rotation a day or more from now.',
+        ];
+      });
+    });
+
   const admins = program.command('admins').description('Manage console admins');
   admins
     .command('create')
