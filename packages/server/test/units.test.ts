@@ -38,6 +38,24 @@ describe('config', () => {
     }
   });
 
+  it('takes PASSLINE_PUBLIC_URL as an origin, and refuses anything with a path, query or credentials', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PASSLINE_PUBLIC_URL: 'https://id.example.com/' }).publicUrl).toBe('https://id.example.com');
+    expect(loadConfig({ PASSLINE_PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
+    for (const bad of [
+      'id.example.com',
+      'ftp://id.example.com',
+      'https://id.example.com/passline',
+      'https://id.example.com/?a=1',
+      'https://id.example.com/#x',
+      'https://user:pw@id.example.com',
+    ]) {
+      expect(() => loadConfig({ PASSLINE_PUBLIC_URL: bad }), bad).toThrow(
+        /PASSLINE_PUBLIC_URL: must be the http\(s\) origin/,
+      );
+    }
+  });
+
   it('requires an explicit key with PostgreSQL, and accepts base64 and hex keys', () => {
     expect(() => loadConfig({ PASSLINE_DATABASE_URL: 'postgres://db/passline' })).toThrow(
       /PASSLINE_ENCRYPTION_KEY: required/,
