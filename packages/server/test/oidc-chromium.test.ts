@@ -226,6 +226,61 @@ describeInChromium('OpenID Connect: an openid-client application signs users in 
     await expect(client.fetchUserInfo(config, good.access_token, client.skipSubjectCheck)).rejects.toBeTruthy();
   });
 
+  it('registers and resets a password inside the same sign-in, and a cancel returns access_denied', async () => {
+    await passline.request('PATCH', '/api/settings/sign-in-experience', {
+      body: { phoneSignIn: true, signUp: true, password: true },
+    });
+    const newcomer = '+12015550178';
+    await page.context().clearCookies();
+    clock.advance(61_000);
+    await page.goto(`${rp.base}/login?app=web`);
+    await page.waitForURL(/\/interaction\/[^/]+$/);
+    const interaction = new URL(page.url()).pathname;
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL(`${issuer}${interaction}/register`);
+    await page.getByLabel('Phone number').fill(newcomer);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.locator('#code-step').waitFor({ state: 'visible' });
+    await page.getByLabel('Verification code').fill(await reader.next(newcomer));
+    await page.getByLabel('Choose a password (optional)').fill('first password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${rp.redirectUri}?*`);
+    await expect.poll(appMessage).toBe(`Signed in as ${newcomer}`);
+
+    // Forgot the password: reset it inside a new sign-in, then sign in with it, all in one interaction.
+    await page.context().clearCookies();
+    clock.advance(61_000);
+    await page.goto(`${rp.base}/login?app=web`);
+    await page.waitForURL(/\/interaction\/[^/]+$/);
+    const second = new URL(page.url()).pathname;
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.waitForURL(`${issuer}${second}/forgot-password`);
+    await page.getByLabel('Phone number').fill(newcomer);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.locator('#code-step').waitFor({ state: 'visible' });
+    await page.getByLabel('Verification code').fill(await reader.next(newcomer));
+    await page.getByLabel('New password').fill('second password');
+    await page.getByRole('button', { name: 'Save new password' }).click();
+    await page.locator('#done').waitFor({ state: 'visible' });
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(`${issuer}${second}`);
+    await page.getByRole('button', { name: 'Sign in with a password instead' }).click();
+    await page.getByLabel('Phone number').fill(newcomer);
+    await page.locator('#password').fill('second password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${rp.redirectUri}?*`);
+    await expect.poll(appMessage).toBe(`Signed in as ${newcomer}`);
+    expect(rp.signIns.get('web')?.tokens.claims()?.phone_number).toBe(newcomer);
+
+    // Cancel: the application hears access_denied.
+    await page.context().clearCookies();
+    await page.goto(`${rp.base}/login?app=spa`);
+    await page.waitForURL(/\/interaction\//);
+    await page.getByRole('button', { name: 'Cancel and go back to the app' }).click();
+    await page.waitForURL(`${rp.redirectUri}?*`);
+    expect(rp.errors.get('spa')).toBe('access_denied');
+  });
+
   it('a suspended user cannot sign in, and their tokens stop working at once', async () => {
     const spa = rp.signIns.get('spa')?.tokens;
     if (!spa?.refresh_token) throw new Error('no spa tokens');

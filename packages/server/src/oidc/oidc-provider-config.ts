@@ -68,7 +68,17 @@ export async function buildProvider(issuer: string, signingKeys: JWK[], deps: Pr
         claims: async () => ({ sub: user.id, phone_number: user.phone, phone_number_verified: true }),
       };
     },
-    claims: { openid: ['sub'], phone: ['phone_number', 'phone_number_verified'] },
+    // oidc-provider's standalone claims (an app asks for them with the claims parameter or max_age),
+    // amr among them ("sms" or "pwd"), and the phone scope.
+    claims: {
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+      openid: ['sub'],
+      phone: ['phone_number', 'phone_number_verified'],
+    },
     scopes: ['openid', 'phone', 'offline_access'],
     // Apps mostly read the ID token: it carries the phone claims the scopes grant, not only userinfo.
     conformIdTokenClaims: false,
