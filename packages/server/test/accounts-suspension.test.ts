@@ -62,6 +62,16 @@ describeEachEngine('accounts: suspension stops every sign-in route, and sign-ins
     const wrong = await client.post('/api/experience/sign-in/password', { phone, password: 'not the password' });
     expect(wrong.body.error.code).toBe('experience.invalid_credentials');
 
+    // The access token still inside its 15 minutes reads nothing and cannot re-authenticate.
+    const account = await client.account(registered.accessToken);
+    expect(account.status).toBe(403);
+    expect(account.body.error.code).toBe('account.suspended');
+    const reauth = await passline.request('POST', '/api/account/reauthentication', {
+      key: registered.accessToken,
+      body: { password: 'a good password' },
+    });
+    expect(reauth.body.error.code).toBe('account.suspended');
+
     const refreshed = await client.refresh(registered.refreshToken);
     expect(refreshed.status).toBe(400);
     expect(refreshed.body.error.code).toBe('token.invalid_grant');

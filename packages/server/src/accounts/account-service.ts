@@ -57,6 +57,9 @@ export function createAccountService(deps: {
     const user = await findUserById(db, userId);
     // A valid token for a deleted account is as good as no token.
     if (!user) throw new AppError('auth.invalid_token', 'The account of this access token no longer exists.');
+    // Every account route loads the user first: a suspended account's access tokens (15 minutes at
+    // most) read and change nothing, and cannot re-authenticate into a new session.
+    if (user.suspended_at !== null) throw new AppError('account.suspended');
     return user;
   }
 
