@@ -1,25 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInChromium, launchChromium, screenshotDir } from '../../../test/browser.ts';
-import { manualClock, startTestPassline, type TestPassline, useDevSms } from './app.ts';
-import { testConfig } from './engines.ts';
-import { type CodeReader, codeReader } from './experience-helpers.ts';
+import { manualClock, type TestPassline } from './app.ts';
+import type { CodeReader } from './experience-helpers.ts';
 import { type RelyingParty, startRelyingParty } from './oidc-relying-party.ts';
-
-/** A port nobody uses, so that the issuer (PASSLINE_PUBLIC_URL) can name it before Passline listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { startOidcPassline } from './oidc-test-app.ts';
 
 describeInChromium('OpenID Connect: an openid-client application signs users in with a phone code', () => {
   let passline: TestPassline;
@@ -28,25 +16,13 @@ describeInChromium('OpenID Connect: an openid-client application signs users in 
   let page: Page;
   let reader: CodeReader;
   let issuer = '';
-  let dir = '';
+  let stop: () => Promise<void> = async () => undefined;
   const clock = manualClock(Date.now());
   const phone = '+12015550177';
   const apps: Record<string, { id: string; secret?: string; config: client.Configuration }> = {};
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'passline-oidc-'));
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    passline = await startTestPassline(
-      {
-        engine: 'sqlite',
-        config: { ...testConfig({ engine: 'sqlite', file: join(dir, 'passline.db') }, dir), publicUrl: issuer },
-      },
-      { clock },
-    );
-    await useDevSms(passline);
-    reader = codeReader(passline);
-    await passline.app.listen({ port, host: '127.0.0.1' });
+    ({ passline, reader, issuer, close: stop } = await startOidcPassline(clock));
     rp = await startRelyingParty();
 
     for (const [name, type, firstParty] of [
@@ -83,8 +59,7 @@ describeInChromium('OpenID Connect: an openid-client application signs users in 
   afterAll(async () => {
     await browser?.close();
     await rp?.close();
-    await passline?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `oidc-${name}.png`), fullPage: true });

@@ -1,27 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../../examples/oidc-web-app/app.mjs';
 import { describeInChromium, launchChromium, screenshotDir } from '../../../test/browser.ts';
-import { manualClock, startTestPassline, type TestPassline, useDevSms } from './app.ts';
-import { testConfig } from './engines.ts';
-import { type CodeReader, codeReader } from './experience-helpers.ts';
+import { manualClock, type TestPassline } from './app.ts';
+import type { CodeReader } from './experience-helpers.ts';
+import { freePort, startOidcPassline } from './oidc-test-app.ts';
 
 // The example docs/oidc.md walks through (examples/oidc-web-app), run as documented: its own
 // Fastify server, a web application registered in Passline, and a real browser signing in.
-
-/** A port nobody uses, so that a URL can name it before anything listens there. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describeInChromium('docs/oidc.md: the example web app signs a user in and out with Passline', () => {
   let passline: TestPassline;
@@ -30,24 +18,14 @@ describeInChromium('docs/oidc.md: the example web app signs a user in and out wi
   let page: Page;
   let reader: CodeReader;
   let appUrl = '';
-  let dir = '';
+  let stop: () => Promise<void> = async () => undefined;
   const clock = manualClock(Date.now());
   const phone = '+12015550188';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'passline-oidc-example-'));
-    const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}`;
-    passline = await startTestPassline(
-      {
-        engine: 'sqlite',
-        config: { ...testConfig({ engine: 'sqlite', file: join(dir, 'passline.db') }, dir), publicUrl: issuer },
-      },
-      { clock },
-    );
-    await useDevSms(passline);
-    reader = codeReader(passline);
-    await passline.app.listen({ port, host: '127.0.0.1' });
+    const started = await startOidcPassline(clock);
+    ({ passline, reader, close: stop } = started);
+    const { issuer } = started;
 
     // As the example's README says: a web application with its callback and its home page.
     const appPort = await freePort();
@@ -72,8 +50,7 @@ describeInChromium('docs/oidc.md: the example web app signs a user in and out wi
   afterAll(async () => {
     await browser?.close();
     await example?.close();
-    await passline?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   });
 
   const shot = (name: string) =>

@@ -97,7 +97,9 @@ export async function buildProvider(issuer: string, signingKeys: JWK[], deps: Pr
       IdToken: 3600,
       Interaction: 3600,
       Session: 14 * day,
-      Grant: refreshTokenMs / 1000,
+      // Refresh tokens slide (30 days from each rotation, as the Experience API's); a grant, and so
+      // a sign-in, lasts a year at most.
+      Grant: 365 * day,
       RefreshToken: refreshTokenMs / 1000,
     },
     cookies: {
@@ -127,7 +129,6 @@ export async function buildProvider(issuer: string, signingKeys: JWK[], deps: Pr
     clientBasedCORS: (_ctx, origin, client) => deps.corsAllowed(origin, client.redirectUris ?? []),
     renderError: async (ctx, out) => renderOidcError(ctx, out),
     routes: oidcRoutes,
-    discovery: { service_documentation: `${issuer}/docs/oidc` },
   };
   // Loaded on first use: importing oidc-provider prints a warning on Node.js 20, which CLI commands
   // (that never serve OpenID Connect) should not print.

@@ -9,7 +9,7 @@ import { interaction } from './page-state.ts';
 
 const scopeText: Record<string, string> = {
   phone: 'See your phone number',
-  offline_access: 'Keep you signed in (until you sign out)',
+  offline_access: 'Keep access while you are away (up to 30 days after you last use it)',
 };
 
 async function step(action: 'consent' | 'abort'): Promise<void> {
