@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
 import { describeIssues, formatIssues } from './issues.ts';
+import type { ReceiptSupport } from './receipts.ts';
 import type { UsageType } from './usage-types.ts';
 
 export type ConnectorType = 'sms' | 'email';
@@ -24,7 +25,16 @@ export interface SendMessageInput {
   /** E.164 phone number, already normalised by the server. */
   to: string;
   usage: UsageType;
+  /**
+   * The recipient's language (BCP 47, e.g. `pt-BR`) when known: pick the template for it, then for
+   * its base language (`pt`), then the template without a locale (`findTemplate` does this).
+   */
   locale?: string;
+  /**
+   * Where the provider should report delivery (connectors whose `receipts.callbackUrl` is
+   * `per-message`); absent when Passline does not ask for receipts.
+   */
+  statusCallbackUrl?: string;
   /**
    * Template variables: `code` and `expiresInMinutes` for code usages; empty for notice usages
    * (`PhoneChanged`), which carry no code.
@@ -66,6 +76,8 @@ export interface ConnectorFactory<Config = unknown> {
   metadata: ConnectorMetadata;
   configSchema: z.ZodType<Config>;
   sendMessage(input: SendMessageInput, config: Config, context: ConnectorContext): Promise<SendResult>;
+  /** Delivery receipts, for providers that report whether a message reached the phone. */
+  receipts?: ReceiptSupport<Config>;
 }
 
 /** Identity function that keeps the config type flowing from the schema into `sendMessage`. */
@@ -73,6 +85,7 @@ export function defineConnector<Schema extends z.ZodType>(factory: {
   metadata: ConnectorMetadata;
   configSchema: Schema;
   sendMessage(input: SendMessageInput, config: z.output<Schema>, context: ConnectorContext): Promise<SendResult>;
+  receipts?: ReceiptSupport<z.output<Schema>>;
 }): ConnectorFactory<z.output<Schema>> {
   return factory as ConnectorFactory<z.output<Schema>>;
 }
@@ -99,6 +112,10 @@ export function assertConnectorFactory(candidate: unknown, source: string): asse
     throw new Error(`${source}: configSchema must be a zod schema`);
   }
   if (typeof factory.sendMessage !== 'function') throw new Error(`${source}: sendMessage must be a function`);
+  const receipts = factory.receipts as Partial<ReceiptSupport> | undefined;
+  if (receipts !== undefined && (typeof receipts !== 'object' || typeof receipts.parse !== 'function')) {
+    throw new Error(`${source}: receipts must be an object with a parse function`);
+  }
 }
 
 /** Validates a raw config against the factory's schema; problems become one `invalid_config` error. */

@@ -6,6 +6,7 @@ export * from './http.ts';
 export * from './issues.ts';
 export * from './phone.ts';
 export * from './readme.ts';
+export * from './receipts.ts';
 export * from './secret.ts';
 export * from './templates.ts';
 export * from './usage-types.ts';

@@ -12,6 +12,7 @@ export * from './console-session.ts';
 export * from './errors.ts';
 export * from './messages.ts';
 export * from './protection.ts';
+export * from './routing.ts';
 export * from './settings.ts';
 export * from './users.ts';
 export * from './vocabulary.ts';

@@ -21,6 +21,20 @@ export const messageSchema = z.object({
     }),
   ),
   latencyMs: z.number(),
+  /** 1 for the first connector a send tried, 2 for the next after a failover, ... */
+  attempt: z.number(),
+  /** Whether this connector asks its provider for delivery receipts. */
+  receiptsSupported: z.boolean(),
+  /** What the provider's delivery receipt said; null until one arrives (or when none will). */
+  delivery: z.nullable(
+    z.object({
+      status: z.enum(['delivered', 'undelivered']),
+      errorCode: z.nullable(z.string()),
+      at: z.string(),
+      /** Milliseconds from the send to the receipt's time. */
+      afterMs: z.nullable(z.number()),
+    }),
+  ),
 });
 export type Message = z.infer<typeof messageSchema>;
 

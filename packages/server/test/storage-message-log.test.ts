@@ -24,6 +24,11 @@ const message = (id: string, overrides: Partial<MessageRow> = {}): MessageRow =>
   is_test: 0,
   created_at: 1,
   country: null,
+  attempt: 1,
+  receipts: 0,
+  delivery_status: null,
+  delivery_error_code: null,
+  delivered_at: null,
   ...overrides,
 });
 

@@ -84,5 +84,16 @@ function messageView(row: MessageRow): MessagePage['items'][number] {
         }
       : null,
     latencyMs: row.latency_ms,
+    attempt: row.attempt,
+    receiptsSupported: row.receipts === 1,
+    delivery:
+      row.delivery_status && row.delivered_at !== null
+        ? {
+            status: row.delivery_status,
+            errorCode: row.delivery_error_code,
+            at: new Date(Number(row.delivered_at)).toISOString(),
+            afterMs: Math.max(0, Number(row.delivered_at) - Number(row.created_at)),
+          }
+        : null,
   };
 }

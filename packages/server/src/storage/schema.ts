@@ -64,6 +64,27 @@ export interface MessagesTable {
   created_at: number;
   /** ISO 3166-1 alpha-2 code of the destination; null for non-geographic numbers and older rows. */
   country: string | null;
+  /** 1 for the first connector a send tried, 2 after one failover, ... */
+  attempt: number;
+  /** 1 when the connector asked its provider for a delivery receipt. */
+  receipts: number;
+  /** What the provider's receipt said (`delivered` or `undelivered`); null until one arrives. */
+  delivery_status: 'delivered' | 'undelivered' | null;
+  delivery_error_code: string | null;
+  /** The receipt's time (the provider's, else when it arrived). */
+  delivered_at: number | null;
+}
+
+/** A connector's circuit breaker, shared by every instance. */
+export interface ConnectorHealthTable {
+  connector_id: string;
+  consecutive_failures: number;
+  /** While in the future the connector is skipped; once past, the next send probes it. */
+  open_until: number | null;
+  last_failure_at: number | null;
+  last_error: string | null;
+  last_success_at: number | null;
+  updated_at: number;
 }
 
 export interface DevOutboxTable {
@@ -243,6 +264,7 @@ export interface Database {
   connectors: ConnectorsTable;
   verifications: VerificationsTable;
   messages: MessagesTable;
+  connector_health: ConnectorHealthTable;
   dev_outbox: DevOutboxTable;
   settings: SettingsTable;
   rate_limit_buckets: RateLimitBucketsTable;

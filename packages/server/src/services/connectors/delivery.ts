@@ -35,6 +35,10 @@ export interface DeliveryMeta {
   isTest: boolean;
   /** Destination country (ISO 3166-1 alpha-2) when the caller knows it, for volumes by country. */
   country?: string | null;
+  /** 1 for a send's first connector, 2 after one failover, ... */
+  attempt?: number;
+  /** Aborts the provider call when the send's overall deadline passes (failover). */
+  signal?: AbortSignal;
 }
 
 export type Deliver = (
@@ -53,6 +57,11 @@ export function createDelivery(deps: {
   clock: Clock;
   logger: ConnectorLogger & { child(bindings: Record<string, unknown>): ConnectorLogger };
   fetch: typeof fetch;
+  /**
+   * Where a connector with per-message receipts (Twilio's StatusCallback) tells its provider to
+   * report delivery; undefined: ask for none.
+   */
+  statusCallbackUrl?: (factoryId: string, connectorId: string) => string | undefined;
 }): Deliver {
   const { db, clock } = deps;
   // One context per factory: a pino child logger per delivery costs as much as the delivery.
@@ -96,6 +105,7 @@ export function createDelivery(deps: {
   ): Promise<DeliveryOutcome> {
     const started = performance.now();
     const messageLogId = newId('msg');
+    const receipts = receiptsFor(factory, meta);
     const base = {
       id: messageLogId,
       verification_id: meta.verificationId,
@@ -105,10 +115,17 @@ export function createDelivery(deps: {
       usage: input.usage,
       is_test: meta.isTest ? 1 : 0,
       country: meta.country ?? null,
+      attempt: meta.attempt ?? 1,
+      receipts: receipts.asked ? 1 : 0,
+      delivery_status: null,
+      delivery_error_code: null,
+      delivered_at: null,
     };
+    const context = meta.signal ? { ...contextFor(factory), signal: meta.signal } : contextFor(factory);
+    const sent = receipts.statusCallbackUrl ? { ...input, statusCallbackUrl: receipts.statusCallbackUrl } : input;
     let result: { messageId: string | null };
     try {
-      result = await factory.sendMessage(input, config, contextFor(factory));
+      result = await factory.sendMessage(sent, config, context);
     } catch (caught) {
       // Providers quote the number back in their errors; what is stored, logged and returned is masked.
       const error = withRecipientMasked(
@@ -147,6 +164,19 @@ export function createDelivery(deps: {
       created_at: clock.now(),
     });
     return { messageId: result.messageId, messageLogId, latencyMs };
+  }
+
+  /**
+   * Whether this send asks for a delivery receipt: the connector supports them and, for a
+   * per-message callback, Passline has a URL to give (a saved connector; tests of unsaved settings
+   * have no connector to receive for).
+   */
+  function receiptsFor(factory: ConnectorFactory, meta: DeliveryMeta): { asked: boolean; statusCallbackUrl?: string } {
+    const receipts = factory.receipts;
+    if (!receipts || meta.connectorId === null) return { asked: false };
+    if (receipts.callbackUrl === 'provider-console') return { asked: true };
+    const statusCallbackUrl = deps.statusCallbackUrl?.(factory.metadata.id, meta.connectorId);
+    return statusCallbackUrl ? { asked: true, statusCallbackUrl } : { asked: false };
   }
 
   return deliver;

@@ -5,6 +5,7 @@ import * as accounts from './0003-accounts.ts';
 import * as refreshTokenAuthTime from './0004-refresh-token-auth-time.ts';
 import * as protection from './0005-protection.ts';
 import * as oidc from './0006-oidc.ts';
+import * as routingReceipts from './0007-routing-receipts.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-refresh-token-auth-time': refreshTokenAuthTime,
   '0005-protection': protection,
   '0006-oidc': oidc,
+  '0007-routing-receipts': routingReceipts,
 };

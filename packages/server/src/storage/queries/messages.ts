@@ -25,6 +25,11 @@ const insertMessageQuery = precompiled((db: Kysely<Database>, row: MessageRow) =
       is_test: true,
       created_at: true,
       country: true,
+      attempt: true,
+      receipts: true,
+      delivery_status: true,
+      delivery_error_code: true,
+      delivered_at: true,
     }),
   ),
 );
@@ -50,6 +55,11 @@ const appendMessage = logAppender<Database, MessageRow>(
     ['is_test', 'integer'],
     ['created_at', 'bigint'],
     ['country', 'text'],
+    ['attempt', 'integer'],
+    ['receipts', 'integer'],
+    ['delivery_status', 'text'],
+    ['delivery_error_code', 'text'],
+    ['delivered_at', 'bigint'],
   ],
   insertMessageQuery,
 );
