@@ -22,7 +22,7 @@ export function onUnauthenticated(handler: () => void): void {
  * with code `response.unexpected` that says what differs, never data the page misreads.
  */
 export async function api<Schema extends ResponseSchema>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   responseSchema: Schema,
   body?: unknown,
