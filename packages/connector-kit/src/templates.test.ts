@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
+import { canonicalLocale, localeLookupChain } from './locales.ts';
 import { defaultNoticeTemplates, findTemplate, renderTemplate, templatesSchema } from './templates.ts';
 import { isNoticeUsage, noticeUsageTypes, templateVariableNames } from './vocabulary.ts';
 
@@ -115,7 +116,7 @@ describe('templates', () => {
     expect(result.success).toBe(false);
     const issues = result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
     expect(issues).toContainEqual(['3', 'the "Generic" template must contain {{code}}']);
-    expect(issues).toContainEqual(['4.usageType', 'usage "Register" has more than one template']);
+    expect(issues).toContainEqual(['4.usageType', 'usage "Register" has more than one template without a locale']);
   });
 
   it('says what to add when the list is missing, where the connector explains it', () => {
@@ -179,6 +180,117 @@ describe('notice usages (PhoneChanged)', () => {
     expect(findTemplate([...complete, notice], 'PhoneChanged', defaultNoticeTemplates)).toBe(notice);
     // Code usages still fall back to the admin's Generic text before any default.
     expect(findTemplate(complete, 'MfaVerification', defaultNoticeTemplates).content).toBe('G {{code}}');
+  });
+});
+
+describe('templates per language', () => {
+  const pt = { usageType: 'SignIn', locale: 'pt', content: 'pt S {{code}}' };
+  const ptBR = { usageType: 'SignIn', locale: 'pt-BR', content: 'pt-BR S {{code}}' };
+  const genericPt = { usageType: 'Generic', locale: 'pt', content: 'pt G {{code}}' };
+  const zhHant = { usageType: 'SignIn', locale: 'zh-Hant', content: 'zh-Hant S {{code}}' };
+  const localised = [...complete, pt, ptBR, genericPt, zhHant];
+
+  it('canonicalises tags and lists the tags that stand in for one, most specific first', () => {
+    expect(canonicalLocale('pt-br')).toBe('pt-BR');
+    expect(canonicalLocale('ZH-hans-cn')).toBe('zh-Hans-CN');
+    expect(canonicalLocale('iw')).toBe('he');
+    expect(canonicalLocale('pt_BR')).toBeUndefined();
+    expect(canonicalLocale('*')).toBeUndefined();
+    expect(localeLookupChain('pt-br')).toEqual(['pt-BR', 'pt']);
+    expect(localeLookupChain('zh-Hant-TW')).toEqual(['zh-Hant-TW', 'zh-Hant', 'zh']);
+    expect(localeLookupChain('en-GB-u-ca-gregory')).toEqual(['en-GB', 'en']);
+    expect(localeLookupChain('not a tag')).toEqual([]);
+    expect(localeLookupChain(undefined)).toEqual([]);
+  });
+
+  it("picks the usage's template in the locale, then the base language, then without a locale", () => {
+    expect(findTemplate(localised, 'SignIn', [], 'pt-BR')).toBe(ptBR);
+    expect(findTemplate(localised, 'SignIn', [], 'pt-PT')).toBe(pt);
+    expect(findTemplate(localised, 'SignIn', [], 'pt')).toBe(pt);
+    expect(findTemplate(localised, 'SignIn', [], 'zh-Hant-HK')).toBe(zhHant);
+    expect(findTemplate(localised, 'SignIn', [], 'zh-CN').content).toBe('S {{ code }}');
+    expect(findTemplate(localised, 'SignIn', [], 'fr').content).toBe('S {{ code }}');
+    expect(findTemplate(localised, 'SignIn').content).toBe('S {{ code }}');
+    // The order of the list does not matter: the most specific tag wins.
+    expect(findTemplate([ptBR, pt, ...complete].reverse(), 'SignIn', [], 'pt-BR')).toBe(ptBR);
+  });
+
+  it('matches case-insensitively, and takes an invalid locale as none', () => {
+    expect(findTemplate(localised, 'SignIn', [], 'PT-br')).toBe(ptBR);
+    const upper = { ...ptBR, locale: 'PT-BR' };
+    expect(findTemplate([...complete, upper], 'SignIn', [], 'pt-br')).toBe(upper);
+    expect(findTemplate(localised, 'SignIn', [], 'pt_BR').content).toBe('S {{ code }}');
+  });
+
+  it("decides the usage first: the usage's template without a locale beats Generic in the language", () => {
+    expect(findTemplate(localised, 'Register', [], 'pt-BR').content).toBe('R {{code}}');
+    // A usage without templates of its own takes Generic, in the language when there is one.
+    expect(findTemplate(localised, 'MfaVerification', [], 'pt-BR')).toBe(genericPt);
+    expect(findTemplate(localised, 'MfaVerification', [], 'de').content).toBe('G {{code}}');
+    // Templates of a usage only in other languages are not its templates for this one.
+    const mfaPt = { usageType: 'MfaVerification', locale: 'pt', content: 'pt M {{code}}' };
+    expect(findTemplate([...localised, mfaPt], 'MfaVerification', [], 'pt')).toBe(mfaPt);
+    expect(findTemplate([...localised, mfaPt], 'MfaVerification', [], 'en').content).toBe('G {{code}}');
+  });
+
+  it('never gives a notice Generic in any language; its own templates, then the defaults', () => {
+    const noticePt = { usageType: 'PhoneChanged', locale: 'pt', content: 'O seu número foi alterado.' };
+    expect(findTemplate([...localised, noticePt], 'PhoneChanged', defaultNoticeTemplates, 'pt-BR')).toBe(noticePt);
+    expect(findTemplate([...localised, noticePt], 'PhoneChanged', defaultNoticeTemplates, 'en').content).toContain(
+      'was changed. If',
+    );
+    const error = catching(() => findTemplate([...localised, noticePt], 'PhoneChanged', [], 'en'));
+    expect((error as ConnectorError).kind).toBe('template_not_found');
+    expect((error as ConnectorError).message).toContain('in this language or without a locale');
+  });
+
+  it('stores a canonical locale and refuses a tag that is not one, at that item', () => {
+    const parsed = schema.parse([...complete, { usageType: 'SignIn', locale: 'PT-br', content: 'x {{code}}' }]);
+    expect(parsed.at(-1)).toEqual({ usageType: 'SignIn', locale: 'pt-BR', content: 'x {{code}}' });
+    const result = schema.safeParse([...complete, { usageType: 'SignIn', locale: 'pt_BR', content: 'x {{code}}' }]);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['4.locale', '"pt_BR" is not a BCP 47 language tag; write one such as "en", "pt-BR" or "zh-CN"'],
+    ]);
+    for (const locale of ['en-u-ca-gregory', 'und', '', 5]) {
+      const refused = schema.safeParse([...complete, { usageType: 'SignIn', locale, content: 'x {{code}}' }]);
+      expect(
+        refused.error?.issues.map((issue) => issue.path.join('.')),
+        String(locale),
+      ).toEqual(['4.locale']);
+    }
+  });
+
+  it('refuses two templates for the same usage and language, however the tag is written', () => {
+    const result = schema.safeParse([
+      ...complete,
+      { usageType: 'SignIn', locale: 'pt-BR', content: 'a {{code}}' },
+      { usageType: 'Register', locale: 'pt-BR', content: 'b {{code}}' },
+      { usageType: 'SignIn', locale: 'pt-br', content: 'c {{code}}' },
+    ]);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['6.locale', 'usage "SignIn" has more than one template for locale "pt-BR"'],
+    ]);
+    const twice = schema.safeParse([...complete, { usageType: 'SignIn', content: 'again {{code}}' }]);
+    expect(twice.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['4.usageType', 'usage "SignIn" has more than one template without a locale'],
+    ]);
+  });
+
+  it('still needs each required usage without a locale, the last fallback', () => {
+    const onlyPt = complete.map((template) =>
+      template.usageType === 'ForgotPassword' ? { ...template, locale: 'pt' } : template,
+    );
+    expect(schema.safeParse(onlyPt).error?.issues.map((issue) => issue.message)).toEqual([
+      'usage "ForgotPassword" needs a template without "locale", sent in every language without its own template (it has only "pt")',
+    ]);
+  });
+
+  it('takes a locale on provider template codes too', () => {
+    const codes = complete.map(({ usageType }, index) => ({ usageType, templateCode: String(index) }));
+    const zh = { usageType: 'SignIn', locale: 'zh-cn', templateCode: '9', params: ['code'] };
+    const parsed = withParams.parse([...codes, zh]);
+    expect(findTemplate(parsed, 'SignIn', [], 'zh-CN')).toEqual({ ...zh, locale: 'zh-CN' });
+    expect(findTemplate(parsed, 'SignIn', [], 'zh-TW').templateCode).toBe('1');
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectorError } from './connector-error.ts';
+import { canonicalLocale, localeLookupChain, templateLocaleProblem } from './locales.ts';
 import { type UsageType, usageTypeSchema } from './usage-types.ts';
 import {
   fallbackUsageType,
@@ -29,28 +30,44 @@ export function renderTemplate(text: string, payload: Readonly<Record<string, st
 }
 
 /**
- * Picks the template for a usage, falling back to `Generic`, then to `defaults` (a connector's own
- * default texts, for usages added after a config was saved). A notice usage (`PhoneChanged`) never
- * falls back to `Generic`: that text carries a code the notice does not have. Works for any
- * template list whose items carry a `usageType`.
+ * Picks the template for a usage in a language. The usage decides first, then the language:
+ * 1. the usage's own templates: the requested locale, then shorter forms of it (`pt-BR`, then
+ *    `pt`; `localeLookupChain`), then its template without a locale;
+ * 2. the same for `Generic`, except for a notice (`PhoneChanged`), which never falls back to it:
+ *    that text carries a code the notice does not have;
+ * 3. the same in `defaults` (a connector's own default texts, for usages added after a config was
+ *    saved), for the usage itself.
+ * Tags match case-insensitively on their canonical forms; an invalid `locale` counts as none.
+ * Works for any template list whose items carry a `usageType` (and, optionally, a `locale`).
  */
-export function findTemplate<T extends { usageType: string }>(
+export function findTemplate<T extends { usageType: string; locale?: string | undefined }>(
   templates: readonly T[],
   usage: UsageType,
   defaults: readonly T[] = [],
+  locale?: string,
 ): T {
-  const exact = templates.find((template) => template.usageType === usage);
-  if (exact) return exact;
+  const chain = localeLookupChain(locale).map((tag) => tag.toLowerCase());
+  const pick = (list: readonly T[], usageType: string): T | undefined => {
+    const own = list.filter((template) => template.usageType === usageType);
+    for (const tag of chain) {
+      const hit = own.find((template) => template.locale?.toLowerCase() === tag);
+      if (hit) return hit;
+    }
+    return own.find((template) => template.locale === undefined);
+  };
   const notice = isNoticeUsage(usage);
-  const fallback = notice ? undefined : templates.find((template) => template.usageType === fallbackUsageType);
-  if (fallback) return fallback;
-  const byDefault = defaults.find((template) => template.usageType === usage);
-  if (byDefault) return byDefault;
+  const found =
+    pick(templates, usage) ?? (notice ? undefined : pick(templates, fallbackUsageType)) ?? pick(defaults, usage);
+  if (found) return found;
+  // Templates only in other languages are not a fallback: say so, or the admin looks for a typo.
+  const elsewhere = templates.some((template) => template.usageType === usage)
+    ? ' in this language or without a locale'
+    : '';
   throw new ConnectorError(
     'template_not_found',
     notice
-      ? `No template for the notice "${usage}"; add one to the connector's templates (a notice never uses the "${fallbackUsageType}" template, which carries a code).`
-      : `No template for usage "${usage}" and no "${fallbackUsageType}" template to fall back to.`,
+      ? `No template for the notice "${usage}"${elsewhere}; add one to the connector's templates (a notice never uses the "${fallbackUsageType}" template, which carries a code).`
+      : `No template for usage "${usage}"${elsewhere} and no "${fallbackUsageType}" template to fall back to.`,
   );
 }
 
@@ -112,37 +129,72 @@ export interface TemplatesSchemaOptions<Item> {
 }
 
 /**
- * A template list: one item per usage, every required usage present, no usage twice, and (when
- * the text lives here) `{{code}}` in every text. Problems come back as zod issues at the exact path,
- * so the console can show them beside the right line.
+ * A template's optional language: a BCP 47 tag, stored in its canonical form (`pt-br` → `pt-BR`)
+ * so tags compare exactly; a tag that is not one is refused at the item's `locale`.
+ */
+const templateLocaleSchema = z
+  .string()
+  .transform((tag, context) => {
+    const problem = templateLocaleProblem(tag);
+    if (problem === undefined) return canonicalLocale(tag) as string;
+    context.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  })
+  .describe(
+    'Language of this template (BCP 47, e.g. "pt-BR", "zh-CN", "en"). Leave it out for the template used when no other language matches.',
+  );
+
+/** The item fields every template has, whatever else the connector adds. */
+type TemplateItemShape<Shape extends z.ZodRawShape> = Shape & {
+  usageType: typeof usageTypeSchema;
+  locale: z.ZodOptional<typeof templateLocaleSchema>;
+};
+
+/**
+ * A template list: every required usage present with a template without a locale (the one used
+ * when no template matches the recipient's language), no (usage, locale) twice, and (when the text
+ * lives here) `{{code}}` in every text. Problems come back as zod issues at the exact path, so the
+ * console can show them beside the right line.
  */
 export function templatesSchema<Shape extends z.ZodRawShape>(
   itemShape: Shape,
-  options: TemplatesSchemaOptions<z.infer<z.ZodObject<Shape & { usageType: typeof usageTypeSchema }>>> = {},
+  options: TemplatesSchemaOptions<z.infer<z.ZodObject<TemplateItemShape<Shape>>>> = {},
 ) {
-  const item = z.strictObject({ usageType: usageTypeSchema, ...itemShape });
+  const item = z.strictObject({ usageType: usageTypeSchema, locale: templateLocaleSchema.optional(), ...itemShape });
   const missingMessage = options.missingMessage;
   const list = z.array(item, {
     error: (issue) => (issue.input === undefined && missingMessage !== undefined ? missingMessage : undefined),
   });
   return list.superRefine((templates, context) => {
-    const seen = new Set<string>();
+    // Usage → the locales it has a template for ('' for none), in order.
+    const seen = new Map<string, string[]>();
     templates.forEach((template, index) => {
-      const usage = (template as { usageType: string }).usageType;
-      if (seen.has(usage)) {
+      const { usageType: usage, locale } = template as { usageType: string; locale?: string };
+      const locales = seen.get(usage) ?? [];
+      if (locales.includes(locale ?? '')) {
         context.addIssue({
           code: 'custom',
-          path: [index, 'usageType'],
-          message: `usage "${usage}" has more than one template`,
+          path: locale === undefined ? [index, 'usageType'] : [index, 'locale'],
+          message:
+            locale === undefined
+              ? `usage "${usage}" has more than one template without a locale`
+              : `usage "${usage}" has more than one template for locale "${locale}"`,
         });
       }
-      seen.add(usage);
+      seen.set(usage, [...locales, locale ?? '']);
       checkText(template as Record<string, unknown>, index, usage, options, context);
       checkVariableList(template as Record<string, unknown>, index, usage, options, context);
     });
     for (const usage of requiredUsageTypes) {
-      if (!seen.has(usage)) {
+      const locales = seen.get(usage);
+      if (locales === undefined) {
         context.addIssue({ code: 'custom', path: [], message: `a template for usage "${usage}" is required` });
+      } else if (!locales.includes('')) {
+        context.addIssue({
+          code: 'custom',
+          path: [],
+          message: `usage "${usage}" needs a template without "locale", sent in every language without its own template (it has only ${locales.map((tag) => `"${tag}"`).join(', ')})`,
+        });
       }
     }
   });
@@ -226,5 +278,5 @@ function checkVariableList(
 /** The field of `template` whose value is `text`, so a problem in it is shown beside that field. */
 function fieldHolding(template: Record<string, unknown>, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  return Object.keys(template).find((key) => key !== 'usageType' && template[key] === text);
+  return Object.keys(template).find((key) => key !== 'usageType' && key !== 'locale' && template[key] === text);
 }

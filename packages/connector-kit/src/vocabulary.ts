@@ -2,10 +2,12 @@
  * The words connectors, the server and the browser share: usage names, the variables Passline fills
  * into a template text, the rule every text kept in Passline follows, and the secret mask.
  *
- * This module imports nothing (no zod, no Node), so browser code can take it through
- * `@passline/connector-kit/vocabulary` (the console, via `@passline/contracts`) without the rest
- * of the kit.
+ * This module imports nothing (no zod, no Node) but the language-tag rules of `locales.ts`, which
+ * import nothing either, so browser code can take it through `@passline/connector-kit/vocabulary`
+ * (the console, via `@passline/contracts`) without the rest of the kit.
  */
+
+export { canonicalLocale, localeLookupChain, templateLocaleProblem } from './locales.ts';
 
 /** The usages every SMS connector must have a template for. */
 export const requiredUsageTypes = ['Register', 'SignIn', 'ForgotPassword', 'Generic'] as const;
