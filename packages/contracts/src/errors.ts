@@ -71,6 +71,7 @@ export const errorCodes = [
   'token.signing_key_unreadable',
   'token.unsupported_grant_type',
   'settings.invalid',
+  'routing.invalid',
   'service.unavailable',
   'internal.error',
 ] as const;

@@ -36,6 +36,7 @@ export const connectorHealthSchema = z.object({
   openUntil: z.nullable(z.string()),
   lastFailureAt: z.nullable(z.string()),
   lastError: z.nullable(z.string()),
+  /** The last time the provider answered: it took a message, or refused one for its own reasons. */
   lastSuccessAt: z.nullable(z.string()),
 });
 export type ConnectorHealth = z.infer<typeof connectorHealthSchema>;

@@ -348,6 +348,12 @@ export const errorCatalog = {
     message: 'Only grant_type "refresh_token" is supported.',
     description: 'Only `grant_type: "refresh_token"` is supported.',
   },
+  'routing.invalid': {
+    status: 400,
+    message: 'The routing table is not valid.',
+    description:
+      'The SMS routing table names a connector that does not exist or does not send SMS, an empty or repeated chain, an unknown country or a malformed prefix; the message says which rule.',
+  },
   'settings.invalid': {
     status: 400,
     message: 'The settings are inconsistent.',

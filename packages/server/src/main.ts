@@ -31,6 +31,9 @@ import { connectRedis, redisHealthCheck } from './services/limits/redis-connecti
 import { createRedisRateLimiter } from './services/limits/redis-rate-limiter.ts';
 import { createMessageLogService } from './services/message-log-service.ts';
 import { createProtection, type Protection } from './services/protection/create-protection.ts';
+import { createConnectorHealth, type HealthOptions } from './services/routing/connector-health.ts';
+import { createRoutedDelivery } from './services/routing/routed-delivery.ts';
+import { createSmsRouting } from './services/routing/sms-routing.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
 import { createVerificationService, type VerificationService } from './services/verification-service.ts';
 import { migrate, openStorage, type Storage } from './storage/database.ts';
@@ -84,6 +87,10 @@ export interface PasslineOverrides {
   adminAuth?: Partial<AdminAuthOptions>;
   /** End-user password attempt limits (tests use small limits). */
   passwordLimits?: PasswordAttemptLimits;
+  /** The connectors' circuit breaker (tests shorten the cool-off). */
+  health?: Partial<HealthOptions>;
+  /** The overall deadline of one send across failover (tests shorten it). */
+  sendDeadlineMs?: number;
 }
 
 /**
@@ -134,9 +141,17 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       fetch: overrides.fetch,
       cacheMs,
     });
+    // Routing and failover on top of the simple mode's one active connector.
+    const health = createConnectorHealth({ db: storage.db, clock, options: overrides.health });
+    const routing = createSmsRouting({ db: storage.db, clock, connectors, cacheMs });
     const verifications = createVerificationService({
       db: storage.db,
-      connectors,
+      routing,
+      deliverRouted: createRoutedDelivery({
+        deliver: connectors.deliver,
+        health,
+        deadlineMs: overrides.sendDeadlineMs,
+      }),
       limiter,
       protection: protection.service,
       settings,
@@ -195,6 +210,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       messageLog: createMessageLogService({ db: storage.db }),
       verifications,
       protection,
+      routing,
+      health,
       consoleSessions: adminAuth,
       // The add-ons' routes: console sign-in, end-user accounts, the users admin, OpenID Connect.
       plugins: [

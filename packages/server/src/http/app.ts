@@ -18,6 +18,8 @@ import type { ConnectorService } from '../services/connectors/connector-service.
 import type { MessageLogService } from '../services/message-log-service.ts';
 import type { ProtectionReports } from '../services/protection/protection-reports.ts';
 import type { ProtectionSettingsService } from '../services/protection/protection-settings.ts';
+import type { ConnectorHealthService } from '../services/routing/connector-health.ts';
+import type { SmsRoutingService } from '../services/routing/sms-routing.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Storage } from '../storage/database.ts';
@@ -31,6 +33,7 @@ import { consoleRoutes } from './routes/console-app.ts';
 import { devOutboxRoutes } from './routes/dev-outbox.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { protectionRoutes } from './routes/protection.ts';
+import { routingRoutes } from './routes/routing.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { verificationRoutes } from './routes/verifications.ts';
@@ -45,6 +48,9 @@ export interface HttpDeps {
   messageLog: MessageLogService;
   verifications: VerificationService;
   protection: { settings: ProtectionSettingsService; reports: ProtectionReports };
+  /** SMS routing and the connectors' circuit breakers. */
+  routing: SmsRoutingService;
+  health: ConnectorHealthService;
   /** Console sign-in's sessions, for the admin guard (see auth.ts). */
   consoleSessions: ConsoleSessions;
   /** The add-ons' routes (console sign-in, accounts), registered after the core's. */
@@ -162,6 +168,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   );
   await app.register(verificationRoutes(deps));
   await app.register(connectorRoutes(deps));
+  await app.register(routingRoutes(deps));
   await app.register(settingsRoutes(deps));
   await app.register(messageRoutes(deps));
   await app.register(protectionRoutes({ ...deps.protection, apiKeys: deps.apiKeys }));

@@ -1,4 +1,5 @@
 import { requiredUsageTypes } from '@passline/connector-kit';
+import type { DeliveryAttempt } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import { ipLimitKey } from '../client-ip.ts';
 import type { Clock } from '../clock.ts';
@@ -10,11 +11,12 @@ import type { VerificationRow } from '../storage/queries/verifications.ts';
 import * as verificationQueries from '../storage/queries/verifications.ts';
 import type { Database, VerificationStatus } from '../storage/schema.ts';
 import type { BackgroundTasks } from './background-tasks.ts';
-import type { ConnectorService } from './connectors/connector-service.ts';
 import { DeliveryFailure, deliveryFailureToAppError } from './connectors/delivery-errors.ts';
 import type { RateLimiter } from './limits/rate-limiter.ts';
 import { sendLimitRules } from './limits/send-limits.ts';
 import { isProtectionRule, type ProtectionService } from './protection/protection-service.ts';
+import type { RoutedDeliver } from './routing/routed-delivery.ts';
+import type { ResolvedChain, SmsRoutingService } from './routing/sms-routing.ts';
 import type { SettingsService, VerificationSettings } from './settings-service.ts';
 
 export const verificationUsages = requiredUsageTypes;
@@ -27,6 +29,8 @@ export interface VerificationView {
   usage: string;
   status: VerificationStatus;
   expiresAt: string;
+  /** A synchronous send: each connector tried, in order (more than one after a failover). */
+  attempts?: DeliveryAttempt[];
 }
 
 /**
@@ -60,7 +64,10 @@ export interface VerificationRecord {
 
 export interface VerificationServiceDeps {
   db: Kysely<Database>;
-  connectors: ConnectorService;
+  /** Which connectors a number's code goes through (routing; the active connector in the simple mode). */
+  routing: Pick<SmsRoutingService, 'chainFor'>;
+  /** Sends through a chain with failover. */
+  deliverRouted: RoutedDeliver;
   limiter: RateLimiter;
   protection: ProtectionService;
   settings: SettingsService;
@@ -108,28 +115,31 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     return new AppError('verification.already_used');
   }
 
-  /** Delivers, then cancels older pending codes; a failed delivery cancels this code instead. */
+  /**
+   * Delivers through the number's chain (failover included), then cancels older pending codes; a
+   * failed delivery cancels this code instead. Answers what each connector tried did.
+   */
   async function deliverCode(
     row: VerificationRow,
     code: string,
-    active: NonNullable<Awaited<ReturnType<ConnectorService['getActive']>>>,
+    chain: ResolvedChain,
     settings: VerificationSettings,
     locale: string | undefined,
     olderPending: boolean,
     country: string | null,
-  ): Promise<void> {
+  ): Promise<DeliveryAttempt[]> {
+    let attempts: DeliveryAttempt[];
     try {
-      await deps.connectors.deliver(
-        active.factory,
-        active.config,
+      ({ attempts } = await deps.deliverRouted(
+        chain.connectors,
         {
           to: row.phone,
           usage: row.usage,
           locale,
           payload: { code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
         },
-        { connectorId: active.row.id, verificationId: row.id, isTest: false, country },
-      );
+        { verificationId: row.id, isTest: false, country },
+      ));
     } catch (error) {
       await verificationQueries.settlePendingVerification(db, row.id, 'cancelled', clock.now());
       throw error instanceof DeliveryFailure ? deliveryFailureToAppError(error, 'public') : error;
@@ -137,6 +147,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     if (olderPending) {
       await verificationQueries.cancelOtherPendingVerifications(db, row.phone, row.usage, row.id, clock.now());
     }
+    return attempts;
   }
 
   return {
@@ -153,11 +164,12 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       const parsed = parsePhone(input.to);
       const phone = parsed.number;
       const clientKey = input.ip === undefined ? undefined : ipLimitKey(input.ip);
-      const [settings, active] = await Promise.all([
+      const [settings, chain] = await Promise.all([
         deps.settings.getVerificationSettings(),
-        deps.connectors.getActive('sms'),
+        deps.routing.chainFor(parsed.number, parsed.country),
       ]);
-      if (!active) {
+      const first = chain.connectors[0];
+      if (!first) {
         throw new AppError('connector.none_active');
       }
       const screened = await deps.protection.screen({
@@ -203,18 +215,19 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         expires_at: now + settings.codeTtlSeconds * 1000,
         created_at: now,
         updated_at: now,
-        connector_id: active.row.id,
+        connector_id: first.row.id,
         ip: input.ip ?? null,
         country: parsed.country ?? null,
       };
       const { olderPending } = await verificationQueries.insertVerification(db, row);
 
       if (delivery === 'suppressed') return view(row, now);
-      const deliver = () =>
-        deliverCode(row, code, active, settings, input.locale, olderPending, parsed.country ?? null);
-      if (delivery === 'background') deps.background.run(deliver);
-      else await deliver();
-      return view(row, now);
+      const deliver = () => deliverCode(row, code, chain, settings, input.locale, olderPending, parsed.country ?? null);
+      if (delivery === 'background') {
+        deps.background.run(deliver);
+        return view(row, now);
+      }
+      return { ...view(row, now), attempts: await deliver() };
     },
 
     /**

@@ -15,7 +15,12 @@ import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
 
 const configSchema = z.record(z.string(), z.unknown());
 
-export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: ApiKeyService }): FastifyPluginAsyncZod {
+export function connectorRoutes(deps: {
+  connectors: ConnectorService;
+  apiKeys: ApiKeyService;
+  /** Activating (or creating an active connector) makes it the default chain; deleting leaves every chain. */
+  routing: { activated(connectorId: string): Promise<void>; removed(connectorId: string): Promise<void> };
+}): FastifyPluginAsyncZod {
   return async (app) => {
     const onRequest = requireScope(deps.apiKeys, 'admin');
     const tags = ['Management API'];
@@ -104,7 +109,11 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
           response: { 201: connectorSchema, 400: errorResponseSchema, 404: errorResponseSchema, ...authErrors },
         },
       },
-      async (request, reply) => reply.status(201).send(await deps.connectors.create(request.body)),
+      async (request, reply) => {
+        const created = await deps.connectors.create(request.body);
+        if (created.active && created.type === 'sms') await deps.routing.activated(created.id);
+        return reply.status(201).send(created);
+      },
     );
 
     app.get(
@@ -150,6 +159,7 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
       },
       async (request, reply) => {
         await deps.connectors.remove(request.params.id);
+        await deps.routing.removed(request.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -165,7 +175,11 @@ export function connectorRoutes(deps: { connectors: ConnectorService; apiKeys: A
           response: { 200: connectorSchema, 404: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => deps.connectors.activate(request.params.id),
+      async (request) => {
+        const activated = await deps.connectors.activate(request.params.id);
+        if (activated.type === 'sms') await deps.routing.activated(activated.id);
+        return activated;
+      },
     );
   };
 }

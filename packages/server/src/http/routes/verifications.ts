@@ -12,6 +12,18 @@ const verificationSchema = z
     usage: z.string(),
     status: z.enum(['pending', 'approved', 'expired', 'exhausted', 'cancelled']),
     expiresAt: z.string(),
+    attempts: z
+      .array(
+        z.object({
+          connectorId: z.string().nullable(),
+          factoryId: z.string(),
+          outcome: z.string().describe('`sent`, or the error kind of a failed try.'),
+          latencyMs: z.number(),
+          messageId: z.string().describe('The message-log id of this try.'),
+        }),
+      )
+      .optional()
+      .describe('Each connector the send tried, in order: more than one after a failover (POST only).'),
   })
   .describe('Verification');
 

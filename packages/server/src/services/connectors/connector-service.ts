@@ -60,6 +60,12 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
   const deliver = createDelivery({ db, clock, logger: deps.logger, fetch: deps.fetch ?? fetch });
   const cacheMs = deps.cacheMs ?? 2000;
   const activeCache = new Map<string, { value: ActiveConnector | undefined; until: number }>();
+  // Connectors by id, for routing's chains: decrypted and parsed once per cache period.
+  const byIdCache = new Map<string, { value: ActiveConnector | undefined; until: number }>();
+  const forgetCached = () => {
+    activeCache.clear();
+    byIdCache.clear();
+  };
 
   function factoryOrThrow(factoryId: string): ConnectorFactory {
     const factory = registry.get(factoryId);
@@ -211,7 +217,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         updated_at: now,
       };
       await connectorQueries.insertConnector(db, row);
-      activeCache.clear();
+      forgetCached();
       return view(row);
     },
 
@@ -222,7 +228,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       const stored = storedConfig(row);
       const config = parseConfig(factory, unmask(factory, { ...stored, ...changes.config }, stored));
       await connectorQueries.updateConnectorById(db, id, { ...split(factory, id, config), updated_at: clock.now() });
-      activeCache.clear();
+      forgetCached();
       return view(await rowOrThrow(id));
     },
 
@@ -230,7 +236,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       if (!(await connectorQueries.activateConnectorById(db, id, clock.now()))) {
         throw new AppError('connector.not_found', `No connector "${id}".`);
       }
-      activeCache.clear();
+      forgetCached();
       return view(await rowOrThrow(id));
     },
 
@@ -238,7 +244,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       if (!(await connectorQueries.deleteConnectorById(db, id))) {
         throw new AppError('connector.not_found', `No connector "${id}".`);
       }
-      activeCache.clear();
+      forgetCached();
     },
 
     /** The active connector of a type, decrypted and parsed; cached briefly per instance. */
@@ -250,6 +256,18 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       const factory = row ? registry.get(row.factory_id) : undefined;
       const value = row && factory ? { row, factory, config: activeConfig(factory, row) } : undefined;
       activeCache.set(type, { value, until: now + cacheMs });
+      return value;
+    },
+
+    /** A saved connector ready to send (decrypted, parsed), by id; cached briefly per instance. */
+    async getForSending(id: string): Promise<ActiveConnector | undefined> {
+      const now = clock.now();
+      const hit = byIdCache.get(id);
+      if (hit && hit.until > now) return hit.value;
+      const row = await connectorQueries.findConnectorById(db, id);
+      const factory = row ? registry.get(row.factory_id) : undefined;
+      const value = row && factory ? { row, factory, config: activeConfig(factory, row) } : undefined;
+      byIdCache.set(id, { value, until: now + cacheMs });
       return value;
     },
 

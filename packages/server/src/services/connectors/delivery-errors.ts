@@ -1,4 +1,5 @@
 import type { ConnectorError } from '@passline/connector-kit';
+import type { DeliveryAttempt } from '@passline/contracts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 
 const codeByKind = {
@@ -29,6 +30,10 @@ export class DeliveryFailure extends Error {
   constructor(
     readonly connectorError: ConnectorError,
     readonly messageLogId: string,
+    /** How long the provider took to fail. */
+    readonly latencyMs = 0,
+    /** With failover, every connector the send tried (this failure is the last). */
+    readonly attempts: DeliveryAttempt[] = [],
   ) {
     super(connectorError.message);
   }
@@ -55,10 +60,12 @@ export function deliveryFailureToAppError(failure: DeliveryFailure, audience: 'a
           issues: error.issues,
         }
       : { messageLogId: failure.messageLogId };
+  // After a failover the caller sees every try: connector, outcome, latency, log entry.
+  const withAttempts = failure.attempts.length > 1 ? { ...details, attempts: failure.attempts } : details;
   // Applications and end users get the catalogue's message for the code. The connector error is
   // not kept as the cause: its text can quote the provider, which may quote the number.
   const message = audience === 'admin' ? error.message : undefined;
   const retryAfterSeconds =
     error.kind === 'rate_limited' ? (error.retryAfterSeconds ?? defaultRetryAfterSeconds) : error.retryAfterSeconds;
-  return new AppError(code, message, details, retryAfterSeconds);
+  return new AppError(code, message, withAttempts, retryAfterSeconds);
 }

@@ -149,7 +149,7 @@ export function createDelivery(deps: {
         latency_ms: latencyMs,
         created_at: clock.now(),
       });
-      throw new DeliveryFailure(error, messageLogId);
+      throw new DeliveryFailure(error, messageLogId, latencyMs);
     }
     const latencyMs = Math.round(performance.now() - started);
     await insertMessage(db, {
