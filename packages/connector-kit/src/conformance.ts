@@ -7,6 +7,7 @@ import {
   parseConnectorConfig,
 } from './connector.ts';
 import { ConnectorError, connectorErrorKinds } from './connector-error.ts';
+import { describeReceiptConformance, type ReceiptConformance } from './receipt-conformance.ts';
 import { secretFields } from './secret.ts';
 import { requiredUsageTypes } from './vocabulary.ts';
 
@@ -32,6 +33,11 @@ export interface ConformanceOptions {
    * ConnectorError with one of the kit's kinds.
    */
   failingHarness?(): Promise<ConformanceHarness>;
+  /**
+   * For a factory with `receipts`: builds a genuine callback (what the provider would send) for a
+   * message the harness accepted, so the suite can check what `parse` makes of it.
+   */
+  receipts?: ReceiptConformance;
 }
 
 /**
@@ -121,6 +127,8 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
         }
       });
     }
+
+    if (factory.receipts) describeReceiptConformance({ ...options, to }, factory.receipts);
   });
 }
 
