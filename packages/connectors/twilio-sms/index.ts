@@ -9,6 +9,7 @@ import {
 } from './config.ts';
 import { parseRetryAfter, providerName, type SendContext, twilioError, unreadableAnswer } from './errors.ts';
 import { logo } from './logo.ts';
+import { twilioReceipts } from './receipts.ts';
 
 export {
   computeTwilioSignature,
@@ -32,9 +33,13 @@ export const twilioSmsConnector = defineConnector({
     configTemplate,
   },
   configSchema,
+  receipts: twilioReceipts,
   async sendMessage(input, config, context) {
     // Defaults stand in for notice templates a config saved before the notice existed lacks.
-    const body = renderTemplate(findTemplate(config.templates, input.usage, defaultTemplates).content, input.payload);
+    const body = renderTemplate(
+      findTemplate(config.templates, input.usage, defaultTemplates, input.locale).content,
+      input.payload,
+    );
     const base = new URL(config.endpoint ?? defaultEndpoint);
     // Relative resolution keeps a path prefix of the endpoint (a proxy mounted under a path).
     if (!base.pathname.endsWith('/')) base.pathname += '/';
@@ -43,6 +48,8 @@ export const twilioSmsConnector = defineConnector({
     const form = new URLSearchParams({ To: input.to, Body: body });
     if (config.fromMessagingServiceSID) form.set('MessagingServiceSid', config.fromMessagingServiceSID);
     else if (config.from) form.set('From', config.from);
+    // Twilio reports the message's progress there (see receipts.ts).
+    if (input.statusCallbackUrl) form.set('StatusCallback', input.statusCallbackUrl);
 
     const sendContext: SendContext = {
       to: input.to,

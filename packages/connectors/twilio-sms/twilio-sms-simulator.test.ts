@@ -7,7 +7,7 @@ import {
 import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
 import { useProviderSimulator } from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
-import { twilioSmsConnector } from './index.ts';
+import { computeTwilioSignature, type TwilioSmsConfig, twilioSmsConnector } from './index.ts';
 import { context, rawConfig, serviceSid, templates } from './test-helpers.ts';
 
 describe('twilio-sms against the provider simulator', () => {
@@ -45,6 +45,20 @@ describe('twilio-sms against the provider simulator', () => {
       });
     }
     expect(simulator.messages({ provider: 'twilio' })).toHaveLength(4);
+  });
+
+  it('passes StatusCallback when Passline asks for receipts, and only then', async () => {
+    const config = parseConnectorConfig(twilioSmsConnector, rawConfig(simulator));
+    // Nothing listens there: the simulator's receipt for this message goes nowhere.
+    const statusCallbackUrl = 'http://127.0.0.1:9/api/webhooks/twilio-sms/status?connector=con_1';
+    await twilioSmsConnector.sendMessage(
+      { to, usage: 'SignIn', payload: { code: '1' }, statusCallbackUrl },
+      config,
+      context,
+    );
+    expect(simulator.messages().at(-1)?.statusCallback).toBe(statusCallbackUrl);
+    await send('SignIn');
+    expect(simulator.messages().at(-1)?.statusCallback).toBeUndefined();
   });
 
   it('sends from a number or an alphanumeric sender ID when "from" is set instead', async () => {
@@ -163,6 +177,21 @@ describeConnectorConformance({
   factory: twilioSmsConnector,
   harness: () => simulatorHarness(),
   failingHarness: () => simulatorHarness((simulator) => simulator.failNext('twilio', 'rejected', 10)),
+  receipts: {
+    callback: ({ config, messageId, url }) => {
+      const { authToken, accountSID } = config as TwilioSmsConfig;
+      const params = { MessageSid: messageId, MessageStatus: 'delivered', AccountSid: accountSID };
+      return {
+        method: 'POST',
+        url,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': computeTwilioSignature(authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      };
+    },
+  },
   invalidConfigs: [
     { name: 'unknown field', config: { ...validConfig, accountSid: validConfig.accountSID } },
     { name: 'malformed Account SID', config: { ...validConfig, accountSID: 'AC123' } },
