@@ -360,6 +360,14 @@ describeConnectorConformance({
   factory: aliyunSmsConnector,
   harness: () => harness(false),
   failingHarness: () => harness(true),
+  receipts: {
+    callback: ({ messageId, url }) => ({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ phone_number: '15005550006', success: true, err_code: 'DELIVERED', biz_id: messageId }]),
+    }),
+  },
   invalidConfigs: [
     { name: 'missing accessKeySecret', config: { accessKeyId: 'id', signName: 'S', templates } },
     {

@@ -9,6 +9,7 @@ import { configSchema, configTemplate, defaultEndpoint } from './config.ts';
 import { aliyunError, asBody } from './errors.ts';
 import { logo } from './logo.ts';
 import { aliyunRecipient, templateCodeFor } from './phone.ts';
+import { aliyunReceipts } from './receipts.ts';
 import { buildSendSmsRequest } from './request.ts';
 
 /**
@@ -26,8 +27,9 @@ export const aliyunSmsConnector = defineConnector({
     configTemplate,
   },
   configSchema,
+  receipts: aliyunReceipts,
   async sendMessage(input, config, context) {
-    const template = findTemplate(config.templates, input.usage);
+    const template = findTemplate(config.templates, input.usage, [], input.locale);
     const recipient = aliyunRecipient(input.to);
     const request = buildSendSmsRequest({
       endpoint: config.endpoint ?? defaultEndpoint,

@@ -18,6 +18,7 @@ import {
 } from './config.ts';
 import { defaultRetryAfterSeconds, providerName, type SendContext, tencentError, unavailableError } from './errors.ts';
 import { logo } from './logo.ts';
+import { tencentReceipts } from './receipts.ts';
 import { signTc3 } from './signature.ts';
 
 const action = 'SendSms';
@@ -39,8 +40,9 @@ export const tencentSmsConnector = defineConnector({
     configTemplate,
   },
   configSchema,
+  receipts: tencentReceipts,
   async sendMessage(input, config, context) {
-    const template = findTemplate(config.templates, input.usage);
+    const template = findTemplate(config.templates, input.usage, [], input.locale);
     // A notice (PhoneChanged) carries no code, so its template is filled with nothing by default.
     const names = template.params ?? (isNoticeUsage(input.usage) ? [] : defaultParams);
     const templateParams = fillParams(names, input, template.templateCode);

@@ -198,6 +198,14 @@ describeConnectorConformance({
   factory: tencentSmsConnector,
   harness: () => simulatorHarness(),
   failingHarness: () => simulatorHarness((simulator) => simulator.failNext('tencent', 'rejected', 10)),
+  receipts: {
+    callback: ({ messageId, url }) => ({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ nationcode: '1', mobile: '5005550006', report_status: 'SUCCESS', sid: messageId }]),
+    }),
+  },
   invalidConfigs: [
     { name: 'unknown field', config: { ...validConfig, secretKey: 'x' } },
     { name: 'missing accessKeySecret', config: { ...validConfig, accessKeySecret: undefined } },
