@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { aliyunSimulation } from './aliyun.ts';
+import { createReceiptSender, type ReceiptMode, type ReceiptOptions, type SentReceipt } from './receipts.ts';
 import { tencentSimulation } from './tencent.ts';
 import { twilioSimulation } from './twilio.ts';
 import type {
@@ -27,6 +28,8 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   credentials?: Partial<ProviderCredentials>;
+  /** How long after accepting a message its first receipt leaves; default 100 ms. */
+  receiptDelayMs?: number;
 }
 
 export interface ProviderSimulator {
@@ -37,7 +40,21 @@ export interface ProviderSimulator {
   messages(filter?: { provider?: ProviderName; to?: string }): DeliveredMessage[];
   /** Makes the next `times` requests to `provider` fail in the given way. */
   failNext(provider: ProviderName, mode: FailureMode, times?: number): void;
-  /** Forgets messages and queued failures. */
+  /**
+   * How the provider's next `times` messages are reported (see `ReceiptMode`); without a call each
+   * message gets a `delivered` receipt.
+   */
+  receiptsNext(provider: ProviderName, mode: ReceiptMode, options?: ReceiptOptions): void;
+  /**
+   * Where Aliyun or Tencent push their status reports, as set in their consoles; undefined stops
+   * them. Twilio reports to each message's StatusCallback instead.
+   */
+  setReportUrl(provider: 'aliyun' | 'tencent', url: string | undefined): void;
+  /** Receipts sent so far, oldest first, with the receiver's answers. */
+  receipts(filter?: { provider?: ProviderName; messageId?: string }): SentReceipt[];
+  /** Resolves once every receipt planned so far has been sent and answered. */
+  receiptsSettled(): Promise<void>;
+  /** Forgets messages, queued failures and planned receipts (report URLs stay). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -45,13 +62,16 @@ export interface ProviderSimulator {
 /**
  * Starts the simulator. Control endpoints live under `/__simulator/` so a person can drive it with
  * curl: `GET /__simulator/messages?provider=twilio&to=...`, `POST /__simulator/fail`
- * `{ "provider", "mode", "times"? }`, `POST /__simulator/reset`.
+ * `{ "provider", "mode", "times"? }`, `POST /__simulator/receipts`
+ * `{ "provider", "mode", "times"?, "errorCode"?, "delayMs"? }`, `POST /__simulator/report-url`
+ * `{ "provider", "url" }`, `GET /__simulator/receipts?provider=...`, `POST /__simulator/reset`.
  */
 export async function startProviderSimulator(options: SimulatorOptions = {}): Promise<ProviderSimulator> {
   const credentials: ProviderCredentials = { ...defaultCredentials, ...options.credentials };
   let delivered: DeliveredMessage[] = [];
   let failures = new Map<ProviderName, FailureMode[]>();
   const hanging = new Set<ServerResponse>();
+  const receipts = createReceiptSender({ credentials, baseDelayMs: options.receiptDelayMs ?? 100 });
 
   const messages = (filter: { provider?: ProviderName; to?: string } = {}) =>
     delivered.filter(
@@ -66,6 +86,13 @@ export async function startProviderSimulator(options: SimulatorOptions = {}): Pr
   const reset = () => {
     delivered = [];
     failures = new Map();
+    receipts.reset();
+  };
+  const receiptApi = {
+    receiptsNext: receipts.next,
+    setReportUrl: receipts.setReportUrl,
+    receipts: receipts.sent,
+    receiptsSettled: receipts.settled,
   };
 
   const server = createServer((incoming, outgoing) => {
@@ -74,7 +101,7 @@ export async function startProviderSimulator(options: SimulatorOptions = {}): Pr
         const url = new URL(incoming.url ?? '/', 'http://simulator.local');
         const request: SimulatedRequest = { method: incoming.method ?? 'GET', url, headers: incoming.headers, rawBody };
         if (url.pathname.startsWith('/__simulator/')) {
-          return send(outgoing, control(request, { messages, failNext, reset }));
+          return send(outgoing, control(request, { messages, failNext, reset, ...receiptApi }));
         }
         const simulation = simulations.find((candidate) => candidate.matches(request));
         if (!simulation) {
@@ -86,6 +113,7 @@ export async function startProviderSimulator(options: SimulatorOptions = {}): Pr
           deliver: (message) => {
             const full = { ...message, receivedAt: new Date() };
             delivered.push(full);
+            receipts.schedule(full);
             return full;
           },
           now: () => new Date(),
@@ -107,9 +135,11 @@ export async function startProviderSimulator(options: SimulatorOptions = {}): Pr
     credentials,
     messages,
     failNext,
+    ...receiptApi,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        receipts.reset();
         for (const response of hanging) response.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
@@ -119,7 +149,7 @@ export async function startProviderSimulator(options: SimulatorOptions = {}): Pr
 
 function control(
   request: SimulatedRequest,
-  api: Pick<ProviderSimulator, 'messages' | 'failNext' | 'reset'>,
+  api: Pick<ProviderSimulator, 'messages' | 'failNext' | 'reset' | 'receiptsNext' | 'setReportUrl' | 'receipts'>,
 ): SimulatedResponse {
   const action = request.url.pathname.slice('/__simulator/'.length);
   if (action === 'messages' && request.method === 'GET') {
@@ -134,6 +164,23 @@ function control(
       times?: number;
     };
     api.failNext(provider, mode, times);
+    return { status: 204, body: '' };
+  }
+  if (action === 'receipts' && request.method === 'POST') {
+    const { provider, mode, ...options } = JSON.parse(request.rawBody || '{}') as {
+      provider: ProviderName;
+      mode: ReceiptMode;
+    } & ReceiptOptions;
+    api.receiptsNext(provider, mode, options);
+    return { status: 204, body: '' };
+  }
+  if (action === 'receipts' && request.method === 'GET') {
+    const provider = request.url.searchParams.get('provider') as ProviderName | null;
+    return { status: 200, body: api.receipts({ provider: provider ?? undefined }) };
+  }
+  if (action === 'report-url' && request.method === 'POST') {
+    const { provider, url } = JSON.parse(request.rawBody || '{}') as { provider: 'aliyun' | 'tencent'; url?: string };
+    api.setReportUrl(provider, url);
     return { status: 204, body: '' };
   }
   if (action === 'reset' && request.method === 'POST') {

@@ -28,6 +28,10 @@ export function useProviderSimulator(): ProviderSimulator {
     },
     messages: (filter) => current().messages(filter),
     failNext: (provider, mode, times) => current().failNext(provider, mode, times),
+    receiptsNext: (provider, mode, options) => current().receiptsNext(provider, mode, options),
+    setReportUrl: (provider, url) => current().setReportUrl(provider, url),
+    receipts: (filter) => current().receipts(filter),
+    receiptsSettled: () => current().receiptsSettled(),
     reset: () => current().reset(),
     close: () => current().close(),
   };

@@ -79,8 +79,13 @@ export const twilioSimulation: ProviderSimulation = {
     if (state.failure === 'rejected')
       return answer(twilioError(400, 21610, 'Attempt to send to unsubscribed recipient'));
 
+    const statusCallback = form.get('StatusCallback') ?? undefined;
+    if (statusCallback !== undefined && !isHttpUrl(statusCallback)) {
+      return answer(twilioError(400, 21609, 'The StatusCallback URL is not a valid URL.'));
+    }
+
     const messageId = `SM${hex(32)}`;
-    state.deliver({ provider: 'twilio', to, text: body, sender: from ?? service, messageId });
+    state.deliver({ provider: 'twilio', to, text: body, sender: from ?? service, messageId, statusCallback });
     return answer({ status: 201, body: messageResource({ account, messageId, to, from, service, body, state }) });
   },
 };
@@ -102,6 +107,15 @@ function authenticate(request: SimulatedRequest, state: ProviderState): string |
 function isFormBody(request: SimulatedRequest): boolean {
   const type = request.headers['content-type'];
   return typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function invalidTo(to: string): SimulatedResponse {

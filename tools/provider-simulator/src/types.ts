@@ -27,6 +27,8 @@ export interface DeliveredMessage {
   params?: Record<string, string> | string[];
   sender?: string;
   messageId: string;
+  /** Twilio: the `StatusCallback` the message was sent with, where its receipts go. */
+  statusCallback?: string;
   receivedAt: Date;
 }
 
