@@ -44,7 +44,10 @@ export const devSmsConnector = defineConnector({
   configSchema,
   async sendMessage(input, config, context) {
     // Defaults stand in for notice templates a config saved before the notice existed lacks.
-    const text = renderTemplate(findTemplate(config.templates, input.usage, defaultTemplates).content, input.payload);
+    const text = renderTemplate(
+      findTemplate(config.templates, input.usage, defaultTemplates, input.locale).content,
+      input.payload,
+    );
     await context.outbox.record({ to: input.to, usage: input.usage, text });
     context.logger.info({ usage: input.usage, text }, 'dev-sms message (not delivered)');
     return { messageId: null };
