@@ -21,6 +21,7 @@ import { ConnectorsPage } from './pages/ConnectorsPage.tsx';
 import { DevOutboxPage } from './pages/DevOutboxPage.tsx';
 import { MessagesPage } from './pages/MessagesPage.tsx';
 import { ProtectionPage } from './pages/Protection.tsx';
+import { RoutingPage } from './pages/RoutingPage.tsx';
 import { SignInExperiencePage } from './pages/SignInExperiencePage.tsx';
 import { UserDetailsPage } from './pages/UserDetailsPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
@@ -89,6 +90,7 @@ const navItems = [
   { path: '/applications', label: 'Applications' },
   { path: '/users', label: 'Users' },
   { path: '/connectors', label: 'Connectors' },
+  { path: '/routing', label: 'Routing' },
   { path: '/verification', label: 'Verification settings' },
   { path: '/sign-in-experience', label: 'Sign-in experience' },
   { path: '/messages', label: 'Messages' },
@@ -143,6 +145,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
     );
   } else if (detailsMatch?.[1])
     page = <ConnectorDetailsPage id={decodeURIComponent(detailsMatch[1])} onChanged={refreshConnectors} />;
+  else if (path === '/routing') page = <RoutingPage onChanged={refreshConnectors} />;
   else if (path === '/verification') page = <VerificationSettingsPage />;
   else if (path === '/sign-in-experience') page = <SignInExperiencePage />;
   else if (path === '/messages') page = <MessagesPage />;

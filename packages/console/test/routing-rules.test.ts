@@ -2,6 +2,7 @@ import { routingLimits } from '@passline/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   chainProblem,
+  checkRoutingPrefix,
   connectorsInUse,
   draftOf,
   hasProblems,
@@ -115,9 +116,21 @@ describe('routing checks', () => {
     expect(problems.default).toMatch(/at least one/);
     expect(problems.rules[0]?.match).toMatch(/Choose a country or a number prefix/);
     expect(problems.rules[1]).toEqual({ countries: 'XX is not a country code: remove it.' });
-    expect(problems.rules[2]?.prefixes).toMatch(/^"86": an E\.164 prefix/);
+    expect(problems.rules[2]?.prefixes).toBe(
+      '"86": a prefix is + and 1 to 8 digits, not starting with 0, e.g. +86 or +1242',
+    );
     expect(problems.rules[3]).toEqual({ connectors: 'Choose at least one connector.' });
     expect(hasProblems(problems)).toBe(true);
+  });
+
+  it('takes prefixes the server takes: + and 1 to 8 digits, not starting with 0', () => {
+    expect(['+1', '+86', '+1242', '+12345678'].map(checkRoutingPrefix)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    for (const bad of ['86', '+', '+0', '+123456789', '+86 1', '+8a']) expect(checkRoutingPrefix(bad)).toBeDefined();
   });
 
   it('refuses more rules than the limit', () => {

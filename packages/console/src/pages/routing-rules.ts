@@ -2,7 +2,6 @@
 
 import { type RoutingRule, routingLimits, type SmsRouting } from '@passline/contracts';
 import { allCountryCodes } from './protection-countries.ts';
-import { checkNumberPrefix } from './protection-entries.ts';
 
 /** A rule as the page edits it: both lists always present, and a key that survives reordering. */
 export interface RuleDraft {
@@ -21,6 +20,12 @@ export interface RoutingDraft {
 export interface RoutingRequest {
   rules: RoutingRule[];
   default: string[];
+}
+
+/** A routing prefix as the server takes it: a country calling code and up to 8 digits in all. */
+export function checkRoutingPrefix(entry: string): string | undefined {
+  if (/^\+[1-9]\d{0,7}$/.test(entry)) return undefined;
+  return 'a prefix is + and 1 to 8 digits, not starting with 0, e.g. +86 or +1242';
 }
 
 let lastKey = 0;
@@ -107,7 +112,7 @@ function ruleProblems(rule: RuleDraft, smsConnectors: ReadonlySet<string>): Rule
   else if (rule.countries.length > routingLimits.entries) {
     problems.countries = `At most ${routingLimits.entries} countries in a rule.`;
   }
-  const badPrefix = rule.prefixes.map((prefix) => [prefix, checkNumberPrefix(prefix)] as const).find(([, why]) => why);
+  const badPrefix = rule.prefixes.map((prefix) => [prefix, checkRoutingPrefix(prefix)] as const).find(([, why]) => why);
   if (badPrefix) problems.prefixes = `"${badPrefix[0]}": ${badPrefix[1]}`;
   else if (rule.prefixes.length > routingLimits.entries) {
     problems.prefixes = `At most ${routingLimits.entries} prefixes in a rule.`;
