@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
 import type { AccountService } from '../account-service.ts';
 import type { EndUser, TokenService } from '../token-service.ts';
+import { preferredLocale } from './accept-language.ts';
 import {
   localeSchema,
   phoneInputSchema,
@@ -66,7 +67,12 @@ export function accountRoutes(deps: {
           },
         },
       },
-      async (request) => deps.account.sendLinkCode(endUserOf(request), { ...request.body, ip: request.ip }),
+      async (request) =>
+        deps.account.sendLinkCode(endUserOf(request), {
+          ...request.body,
+          locale: request.body.locale ?? preferredLocale(request.headers['accept-language']),
+          ip: request.ip,
+        }),
     );
 
     app.post(
@@ -112,7 +118,12 @@ export function accountRoutes(deps: {
           },
         },
       },
-      async (request) => deps.account.sendReauthenticationCode(endUserOf(request), { ...request.body, ip: request.ip }),
+      async (request) =>
+        deps.account.sendReauthenticationCode(endUserOf(request), {
+          // The hosted account page sends no locale: the browser's language picks the template.
+          locale: request.body.locale ?? preferredLocale(request.headers['accept-language']),
+          ip: request.ip,
+        }),
     );
 
     app.post(

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../http/schemas.ts';
 import { type ExperienceService, experienceEvents } from '../experience-service.ts';
+import { preferredLocale } from './accept-language.ts';
 import {
   codeSchema,
   localeSchema,
@@ -79,7 +80,13 @@ export function experienceRoutes(deps: {
           response: { 200: sentCodeSchema, ...errors, 503: errorResponseSchema },
         },
       },
-      async (request) => deps.experience.sendCode({ ...request.body, ip: request.ip }),
+      async (request) =>
+        deps.experience.sendCode({
+          ...request.body,
+          // The hosted pages send no locale: the browser's language picks the template.
+          locale: request.body.locale ?? preferredLocale(request.headers['accept-language']),
+          ip: request.ip,
+        }),
     );
 
     app.post(
