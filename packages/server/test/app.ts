@@ -11,7 +11,7 @@ export interface TestPassline extends Passline {
   /** Every log line written so far, as raw JSON text. */
   logs(): string;
   request(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options?: { body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
@@ -45,7 +45,7 @@ export async function startTestPassline(
     verifyKey: verify.key,
     logs: () => lines.join(''),
     async request(
-      method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
       url: string,
       options: { body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string } = {},
     ) {

@@ -27,6 +27,7 @@ describeEachEngine('routing shared by instances, and the send deadline', (databa
     await first.request('PATCH', '/api/settings/verification', {
       body: { resendCooldownSeconds: 0, ipHourlyLimit: 1000 },
     });
+    await first.request('PATCH', '/api/settings/protection', { body: { mode: 'record_only' } });
     const { twilio, tencent } = simulator.credentials;
     const twilioConnector = await first.request('POST', '/api/connectors', {
       body: {
