@@ -1,9 +1,11 @@
 import {
+  canonicalLocale,
   type Factory,
   type JsonSchema,
   requiredUsageTypes,
   type TemplateTextProblem,
   type TemplateTextRules,
+  templateLocaleProblem,
   templateTextProblems,
   templateVariableNames,
   usageTypePattern,
@@ -26,9 +28,10 @@ export type TemplateVocabulary = TemplateTextRules;
 export type TemplateCheck = { ok: true; value: unknown[]; problems: [] } | { ok: false; problems: TemplateProblem[] };
 
 /**
- * Checks the templates JSON as the admin types: syntax, one object per usage, every required usage,
- * the fields the connector's schema asks for, and `{{code}}` in every text that lives in Passline
- * (connectors whose template items have a `content` field). Each problem carries the place it
+ * Checks the templates JSON as the admin types: syntax, one object per usage and language, every
+ * required usage with a template without `locale`, language tags, the fields the connector's schema
+ * asks for, and `{{code}}` in every text that lives in Passline (connectors whose template items
+ * have a `content` field). Each problem carries the place it
  * belongs to, for the editor, and a line number, for the list under it.
  */
 export function checkTemplates(
@@ -66,7 +69,8 @@ export function checkTemplates(
   const properties = itemSchema?.properties ?? {};
   const required = itemSchema?.required ?? ['usageType'];
   const textField = properties.content ? 'content' : undefined;
-  const seen = new Map<string, number>();
+  // Usage → language ('' for the template without a locale) → the item holding it.
+  const seen = new Map<string, Map<string, number>>();
   value.forEach((item, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       at(String(index), `Item ${index + 1} must be an object like { "usageType": "Generic", ... }.`);
@@ -86,17 +90,23 @@ export function checkTemplates(
         );
       }
     }
+    const language = languageOf(record.locale, (message) => at(`${index}.locale`, message));
     const usage = record.usageType;
     if (usage !== undefined) {
       if (typeof usage !== 'string' || !usageTypePattern.test(usage)) {
         at(`${index}.usageType`, 'A usage is a name such as Register, SignIn, ForgotPassword or Generic.');
-      } else if (seen.has(usage)) {
-        at(
-          `${index}.usageType`,
-          `Usage "${usage}" already has a template (item ${(seen.get(usage) ?? 0) + 1}); keep one.`,
-        );
       } else {
-        seen.set(usage, index);
+        const languages = seen.get(usage) ?? new Map<string, number>();
+        seen.set(usage, languages);
+        const earlier = language === undefined ? undefined : languages.get(language);
+        if (earlier !== undefined) {
+          at(
+            language ? `${index}.locale` : `${index}.usageType`,
+            `Usage "${usage}" already has a template${language ? ` for "${language}"` : ''} (item ${earlier + 1}); keep one.`,
+          );
+        } else if (language !== undefined) {
+          languages.set(language, index);
+        }
       }
     }
     const content = textField ? record[textField] : undefined;
@@ -111,13 +121,39 @@ export function checkTemplates(
     }
   });
   for (const usage of requiredUsageTypes) {
-    if (!seen.has(usage))
+    const languages = seen.get(usage);
+    if (languages === undefined) {
       at(
         '',
         `No template for usage "${usage}": add one (Register, SignIn, ForgotPassword and Generic are all required).`,
       );
+    } else if (!languages.has('')) {
+      const only = [...languages.keys()].map((tag) => `"${tag}"`).join(', ');
+      at(
+        '',
+        `Usage "${usage}" needs a template without "locale", sent in every language without its own${only ? ` (it has only ${only})` : ''}.`,
+      );
+    }
   }
   return problems.length ? { ok: false, problems } : { ok: true, value, problems: [] };
+}
+
+/**
+ * A template's language as it will be saved ('' for none), or `undefined` after reporting why
+ * `locale` cannot be one (the server's own rule, `templateLocaleProblem`).
+ */
+function languageOf(locale: unknown, report: (message: string) => void): string | undefined {
+  if (locale === undefined) return '';
+  if (typeof locale !== 'string') {
+    report('The locale must be a language tag in double quotes, such as "pt-BR".');
+    return undefined;
+  }
+  const problem = templateLocaleProblem(locale);
+  if (problem !== undefined) {
+    report(`${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`);
+    return undefined;
+  }
+  return canonicalLocale(locale);
 }
 
 /** The console's words for a problem of the shared template rule. */

@@ -118,6 +118,72 @@ describe('checkTemplates', () => {
   });
 });
 
+describe('checkTemplates: templates per language', () => {
+  const localeItems = {
+    ...textItems,
+    properties: { ...textItems.properties, locale: { type: 'string' } },
+  };
+
+  it('accepts a template per usage and language beside the ones without locale', () => {
+    const items = [
+      ...good,
+      { usageType: 'SignIn', locale: 'pt-BR', content: 'Código {{code}}' },
+      { usageType: 'SignIn', locale: 'pt', content: 'Código {{code}}' },
+      { usageType: 'Generic', locale: 'zh-CN', content: '验证码 {{code}}' },
+    ];
+    expect(checkTemplates(JSON.stringify(items, null, 2), localeItems)).toMatchObject({ ok: true });
+  });
+
+  it('puts a tag that is not BCP 47 on its line, in the words the server uses', () => {
+    const items = [...good, { usageType: 'SignIn', locale: 'pt_BR', content: 'Código {{code}}' }];
+    const text = JSON.stringify(items, null, 2);
+    const result = checkTemplates(text, localeItems);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 20,
+        message: '"pt_BR" is not a BCP 47 language tag; write one such as "en", "pt-BR" or "zh-CN".',
+      }),
+    ]);
+    expect(text.split('\n')[19]).toContain('"locale": "pt_BR"');
+    const number = checkTemplates(JSON.stringify([...good, { ...items[4], locale: 5 }]), localeItems);
+    expect(number.problems.map((problem) => problem.message)).toEqual([
+      'The locale must be a language tag in double quotes, such as "pt-BR".',
+    ]);
+  });
+
+  it('puts a second template for the same usage and language on its line, however the tag is written', () => {
+    const items = [
+      ...good,
+      { usageType: 'SignIn', locale: 'pt-BR', content: 'a {{code}}' },
+      { usageType: 'Register', locale: 'pt-BR', content: 'b {{code}}' },
+      { usageType: 'SignIn', locale: 'PT-br', content: 'c {{code}}' },
+    ];
+    const text = JSON.stringify(items, null, 2);
+    const result = checkTemplates(text, localeItems);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 30,
+        message: 'Usage "SignIn" already has a template for "pt-BR" (item 5); keep one.',
+      }),
+    ]);
+    expect(text.split('\n')[29]).toContain('"locale": "PT-br"');
+  });
+
+  it('asks for a template without locale for each required usage', () => {
+    const items = good.map((t) => (t.usageType === 'Generic' ? { ...t, locale: 'en' } : t));
+    expect(checkTemplates(JSON.stringify(items), localeItems).problems.map((problem) => problem.message)).toEqual([
+      'Usage "Generic" needs a template without "locale", sent in every language without its own (it has only "en").',
+    ]);
+  });
+
+  it('names locale as an unknown field for a connector whose templates take none', () => {
+    const items = [...good, { usageType: 'SignIn', locale: 'pt', content: 'Código {{code}}' }];
+    expect(checkTemplates(JSON.stringify(items), textItems).problems.map((problem) => problem.message)).toEqual([
+      expect.stringContaining('"locale" is not a template field'),
+    ]);
+  });
+});
+
 describe('parseJsonWithPositions', () => {
   it('parses what JSON.parse parses, and records where values are', () => {
     const text = '{"a": [1, -2.5e3, true, null, "x\\n\\u0041"], "b": {}}';
