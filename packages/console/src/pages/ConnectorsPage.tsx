@@ -1,9 +1,21 @@
-import { type Connector, connectorSchema, connectorsSchema } from '@passline/contracts';
+import {
+  type Connector,
+  type ConnectorHealth,
+  connectorHealthListSchema,
+  connectorSchema,
+  connectorsSchema,
+  type SmsRouting,
+  smsRoutingSchema,
+} from '@passline/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.ts';
+import { useConfirm } from '../components/Confirm.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { FactoryPicker } from '../components/FactoryPicker.tsx';
 import { href, navigate } from '../router.ts';
+import { HealthBadge } from './RoutingHealth.tsx';
+import { healthOf } from './routing-health.ts';
+import { connectorsInUse } from './routing-rules.ts';
 
 /** Connectors › Email and SMS connectors: the active SMS connector or Set up, and the ones used before. */
 export function ConnectorsPage(props: { onChanged: () => void }) {
@@ -11,8 +23,20 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
   const [error, setError] = useState<unknown>();
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState<string>();
+  const confirm = useConfirm();
 
-  const load = useCallback(() => api('GET', '/api/connectors', connectorsSchema).then(setConnectors, setError), []);
+  const [routing, setRouting] = useState<SmsRouting>();
+  const [health, setHealth] = useState<ConnectorHealth[]>([]);
+
+  const load = useCallback(async () => {
+    // Routing and health only add to the page (in routing mode); it works without them.
+    api('GET', '/api/routing/sms', smsRoutingSchema).then(setRouting, () => undefined);
+    api('GET', '/api/routing/health', connectorHealthListSchema).then(
+      (list) => setHealth(list.items),
+      () => undefined,
+    );
+    await api('GET', '/api/connectors', connectorsSchema).then(setConnectors, setError);
+  }, []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -20,8 +44,21 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
   const sms = connectors?.filter((connector) => connector.type === 'sms') ?? [];
   const active = sms.find((connector) => connector.active);
   const previous = sms.filter((connector) => !connector.active);
+  const routed = routing?.mode === 'routing' ? connectorsInUse(routing) : undefined;
+  const badge = (connector: Connector) => (routed ? <HealthBadge health={healthOf(connector.id, health)} /> : null);
 
   async function activate(connector: Connector) {
+    // In routing mode, activating replaces the default chain: say so before it happens.
+    if (
+      routed &&
+      !(await confirm({
+        title: `Activate ${connector.name}?`,
+        message: `It becomes the whole default chain: numbers no rule matches go only through it, with no failover. Rules are kept.`,
+        confirmLabel: 'Activate',
+      }))
+    ) {
+      return;
+    }
     setBusy(connector.id);
     setError(undefined);
     try {
@@ -45,6 +82,21 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
       </div>
       <section role="tabpanel" aria-labelledby="tab-passwordless" className="panel">
         <ErrorNote error={error} />
+        {routed ? (
+          <p className="note" data-testid="routing-note">
+            Routing is in use: {routed.length} {routed.length === 1 ? 'connector sends' : 'connectors send'} SMS (see{' '}
+            <a
+              href={href('/routing')}
+              onClick={(event) => {
+                event.preventDefault();
+                void navigate('/routing');
+              }}
+            >
+              Routing
+            </a>
+            ).
+          </p>
+        ) : null}
         {connectors === undefined && !error ? <p>Loading…</p> : null}
         {connectors ? (
           <table className="table connector-table">
@@ -81,6 +133,7 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
                 <td>SMS</td>
                 <td>
                   {active ? <span className="badge badge-ok">Active</span> : <span className="badge">Not set up</span>}
+                  {active ? badge(active) : null}
                 </td>
                 <td className="row-actions">
                   {active ? null : (
@@ -97,9 +150,11 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
 
       {previous.length ? (
         <section className="panel" aria-labelledby="previous-title">
-          <h2 id="previous-title">Previously used SMS connectors</h2>
+          <h2 id="previous-title">{routed ? 'Other SMS connectors' : 'Previously used SMS connectors'}</h2>
           <p className="help">
-            Their configuration is kept. Activate one to switch back without typing anything again.
+            {routed
+              ? 'Routing sends through those its chains name. Activating one makes it the whole default chain.'
+              : 'Their configuration is kept. Activate one to switch back without typing anything again.'}
           </p>
           <ul className="previous-list">
             {previous.map((connector) => (
@@ -115,6 +170,7 @@ export function ConnectorsPage(props: { onChanged: () => void }) {
                   <img src={connector.logo} alt="" width={24} height={24} />
                   {connector.name}
                 </a>
+                {badge(connector)}
                 <span className="muted small">
                   <code>{connector.id}</code> · last changed {new Date(connector.updatedAt).toLocaleString()}
                 </span>
