@@ -16,13 +16,14 @@ import { ErrorNote } from '../components/ErrorNote.tsx';
 import { LinkedText } from '../components/LinkedText.tsx';
 import { type ConnectorRef, connectorChoices, connectorLabel } from '../connector-names.ts';
 import { usePagedLog } from '../use-paged-log.ts';
+import { deliveryText, tryLabel } from './message-delivery.ts';
 
 const usages = [...requiredUsageTypes, ...noticeUsageTypes];
 
 /** The delivery log: what was sent, through which connector, and what the provider said. */
 export function MessagesPage() {
   const id = useId();
-  const [filter, setFilter] = useState({ status: '', usage: '', connectorId: '' });
+  const [filter, setFilter] = useState({ status: '', usage: '', connectorId: '', deliveryStatus: '' });
   const [connectors, setConnectors] = useState<Connector[]>([]);
   const [factories, setFactories] = useState<FactorySummary[]>([]);
   const [logged, setLogged] = useState<ConnectorRef[]>([]);
@@ -70,6 +71,21 @@ export function MessagesPage() {
             <option value="">All</option>
             <option value="sent">Sent</option>
             <option value="failed">Failed</option>
+          </select>
+        </div>
+        <div className="field">
+          <label className="label" htmlFor={`${id}-delivery`}>
+            Delivery
+          </label>
+          <select
+            id={`${id}-delivery`}
+            value={filter.deliveryStatus}
+            onChange={(event) => setFilter({ ...filter, deliveryStatus: event.target.value })}
+          >
+            <option value="">All</option>
+            <option value="delivered">Delivered</option>
+            <option value="undelivered">Undelivered</option>
+            <option value="awaiting">Awaiting receipt</option>
           </select>
         </div>
         <div className="field">
@@ -133,11 +149,27 @@ export function MessagesPage() {
             {
               id: 'status',
               header: 'Status',
-              cell: (message) => (
-                <span className={message.status === 'sent' ? 'badge badge-ok' : 'badge badge-error'}>
-                  {message.status}
-                </span>
-              ),
+              cell: (message) => {
+                const attempt = tryLabel(message.attempt);
+                return (
+                  <>
+                    <span className={message.status === 'sent' ? 'badge badge-ok' : 'badge badge-error'}>
+                      {message.status}
+                    </span>
+                    {attempt ? (
+                      <span className="tag small" title="A later connector of the chain, after the earlier ones failed">
+                        {attempt}
+                      </span>
+                    ) : null}
+                  </>
+                );
+              },
+            },
+            {
+              id: 'delivery',
+              header: 'Delivery',
+              className: 'small',
+              cell: (message) => <Delivery message={message} />,
             },
             {
               id: 'error',
@@ -170,5 +202,22 @@ function ProviderError(props: { error: NonNullable<Message['error']> }) {
         </span>
       ) : null}
     </>
+  );
+}
+
+const deliveryClass = { ok: 'badge badge-ok', error: 'badge badge-error', pending: 'badge', none: 'muted' } as const;
+
+/** The provider's delivery receipt: delivered (how fast), undelivered (its code), awaited, or none to expect. */
+function Delivery(props: { message: Message }) {
+  const delivery = deliveryText(props.message);
+  if (!delivery) return null;
+  const at = props.message.delivery?.at;
+  return (
+    <span
+      className={deliveryClass[delivery.tone]}
+      title={at ? `Receipt time: ${new Date(at).toLocaleString()}` : undefined}
+    >
+      {delivery.text}
+    </span>
   );
 }
