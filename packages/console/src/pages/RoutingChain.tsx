@@ -89,7 +89,9 @@ export function ChainEditor(props: {
                 <span className="routing-position" aria-hidden="true">
                   {index + 1}.
                 </span>
-                <span className="routing-chain-name">{name}</span>
+                <span className="routing-chain-name" title={connectorId}>
+                  {name}
+                </span>
                 {health.state === 'closed' ? null : <HealthBadge health={health} now={context.now} />}
                 <span className="routing-move">
                   <button

@@ -213,7 +213,8 @@ export function RoutingPage(props: { onChanged: () => void }) {
           />
           {touched && problems.count ? <p className="field-error">{problems.count}</p> : null}
         </section>
-        <div className="panel routing-save">
+        {/* Sticky only with edits to save, so it takes no room on a phone otherwise. */}
+        <div className={dirty ? 'panel routing-save routing-save-sticky' : 'panel routing-save'}>
           <ErrorNote error={saveError} prefix="Not saved." />
           {status ? (
             <p className="note note-ok" role="status">
