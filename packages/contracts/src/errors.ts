@@ -50,6 +50,8 @@ export const errorCodes = [
   'delivery.rejected',
   'delivery.provider_unavailable',
   'delivery.timeout',
+  'webhook.not_found',
+  'webhook.forbidden',
   'auth.invalid_token',
   'account.not_found',
   'account.suspended',

@@ -238,6 +238,18 @@ export const errorCatalog = {
     message: 'The SMS provider did not answer in time; the message may still arrive.',
     description: 'The provider did not answer in time; the message may or may not have been sent.',
   },
+  'webhook.not_found': {
+    status: 404,
+    message: 'No connector here takes delivery receipts.',
+    description:
+      'A delivery receipt was sent for a connector that does not exist, belongs to another connector type, or whose provider sends no receipts; check the URL in the provider console against the connector page.',
+  },
+  'webhook.forbidden': {
+    status: 403,
+    message: 'The delivery receipt is not authentic.',
+    description:
+      "A delivery receipt's signature (Twilio) or URL token (Aliyun, Tencent) does not match the connector, or the body is not its provider's; nothing was recorded.",
+  },
   'auth.invalid_token': {
     status: 401,
     message: 'The access token is invalid or expired; refresh it with POST /api/token.',
