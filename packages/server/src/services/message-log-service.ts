@@ -10,6 +10,8 @@ export interface MessageLogQuery {
   status?: MessageRow['status'];
   usage?: string;
   connectorId?: string;
+  /** What the delivery receipt said; `awaiting`: asked for, none yet. */
+  deliveryStatus?: 'delivered' | 'undelivered' | 'awaiting';
   limit: number;
   /** nextCursor of the previous page. */
   cursor?: string;

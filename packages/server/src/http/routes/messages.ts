@@ -23,6 +23,10 @@ export function messageRoutes(deps: { messageLog: MessageLogService; apiKeys: Ap
             status: z.enum(['sent', 'failed']).optional(),
             usage: z.string().max(40).optional(),
             connectorId: z.string().max(100).optional(),
+            deliveryStatus: z
+              .enum(['delivered', 'undelivered', 'awaiting'])
+              .optional()
+              .describe('What the delivery receipt said; awaiting: receipts were asked for and none has come yet.'),
             limit: z.coerce.number().int().min(1).max(200).default(50),
             cursor: z.string().max(200).optional().describe('nextCursor from the previous page.'),
           }),

@@ -72,6 +72,8 @@ export interface MessageFilter {
   status?: MessageRow['status'];
   usage?: string;
   connectorId?: string;
+  /** What the delivery receipt said; `awaiting`: receipts were asked for and none has come. */
+  deliveryStatus?: 'delivered' | 'undelivered' | 'awaiting';
   /** Keyset pagination: rows strictly older than this (created_at, id) pair. */
   before?: { createdAt: number; id: string };
   limit: number;
@@ -82,6 +84,11 @@ export async function listMessages(db: Kysely<Database>, filter: MessageFilter):
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.usage) query = query.where('usage', '=', filter.usage);
   if (filter.connectorId) query = query.where('connector_id', '=', filter.connectorId);
+  if (filter.deliveryStatus === 'awaiting') {
+    query = query.where('receipts', '=', 1).where('status', '=', 'sent').where('delivery_status', 'is', null);
+  } else if (filter.deliveryStatus) {
+    query = query.where('delivery_status', '=', filter.deliveryStatus);
+  }
   if (filter.before) {
     const { createdAt, id } = filter.before;
     query = query.where((eb) =>
@@ -117,4 +124,34 @@ export async function listLoggedConnectors(db: Kysely<Database>): Promise<Logged
     factoryId: row.factory_id,
     lastMessageAt: Number(row.last_at),
   }));
+}
+
+/** A provider's final word on a message, from a delivery receipt. */
+export interface DeliveryReport {
+  factoryId: string;
+  providerMessageId: string;
+  status: 'delivered' | 'undelivered';
+  errorCode: string | null;
+  deliveredAt: number;
+}
+
+/**
+ * Records a receipt on the message rows with this provider id (one per send; a provider id is unique
+ * within a provider). Only a row without an outcome takes it: the first final report wins, so a
+ * duplicate, a late retry or a report that arrives out of order never changes a recorded outcome.
+ * Returns how many rows changed.
+ */
+export async function recordDeliveryReport(db: Kysely<Database>, report: DeliveryReport): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({
+      delivery_status: report.status,
+      delivery_error_code: report.errorCode,
+      delivered_at: report.deliveredAt,
+    })
+    .where('factory_id', '=', report.factoryId)
+    .where('provider_message_id', '=', report.providerMessageId)
+    .where('delivery_status', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
