@@ -36,6 +36,7 @@ describe("the console's api()", () => {
     logo: '',
     active: true,
     config: {},
+    receiptUrl: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
   };

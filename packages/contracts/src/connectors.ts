@@ -67,6 +67,13 @@ export const connectorSchema = z
     logo: z.string(),
     active: z.boolean(),
     config: z.record(z.string(), z.unknown()).check(z.describe('Secret fields are masked.')),
+    receiptUrl: z
+      .nullable(z.string())
+      .check(
+        z.describe(
+          "Delivery receipts: the URL to paste into the provider's console (Aliyun, Tencent); null when the provider gets it with every message (Twilio) or sends no receipts.",
+        ),
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -22,6 +22,7 @@ import type { Database } from '../../storage/schema.ts';
 import type { ConnectorRegistry } from './connector-registry.ts';
 import { createDelivery } from './delivery.ts';
 import { DeliveryFailure, deliveryFailureToAppError } from './delivery-errors.ts';
+import { consoleReceiptUrl, statusCallbackUrl } from './receipt-urls.ts';
 
 export interface ConnectorView {
   id: string;
@@ -32,6 +33,8 @@ export interface ConnectorView {
   active: boolean;
   /** Secret fields are replaced by the mask. */
   config: Record<string, unknown>;
+  /** Where to point the provider's delivery reports (its console); null when not needed. */
+  receiptUrl: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -51,13 +54,23 @@ export interface ConnectorServiceDeps {
   fetch?: typeof fetch;
   /** How long an instance trusts its cached copy of the active connector. */
   cacheMs?: number;
+  /** The public origin providers reach Passline at, for delivery receipt URLs; none: no receipts. */
+  publicUrl?: () => string;
 }
 
 export type ConnectorService = ReturnType<typeof createConnectorService>;
 
 export function createConnectorService(deps: ConnectorServiceDeps) {
   const { db, registry, keys, clock } = deps;
-  const deliver = createDelivery({ db, clock, logger: deps.logger, fetch: deps.fetch ?? fetch });
+  const { publicUrl } = deps;
+  const deliver = createDelivery({
+    db,
+    clock,
+    logger: deps.logger,
+    fetch: deps.fetch ?? fetch,
+    statusCallbackUrl:
+      publicUrl && ((factoryId, connectorId) => statusCallbackUrl(publicUrl(), factoryId, connectorId)),
+  });
   const cacheMs = deps.cacheMs ?? 2000;
   const activeCache = new Map<string, { value: ActiveConnector | undefined; until: number }>();
   // Connectors by id, for routing's chains: decrypted and parsed once per cache period.
@@ -139,6 +152,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       logo: factory?.metadata.logo ?? '',
       active: row.active === 1,
       config,
+      receiptUrl: publicUrl ? consoleReceiptUrl(publicUrl(), keys, factory, row.id) : null,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
