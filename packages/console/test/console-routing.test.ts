@@ -82,7 +82,7 @@ describeInChromium('admin console: SMS routing, connector health and delivery', 
   const item = (chain: Locator, id: string) => chain.locator(`li[data-connector-id="${id}"]`);
   const dragWithin = (chain: Locator, from: string, to: string) =>
     item(chain, from).locator('.routing-handle').dragTo(item(chain, to));
-  const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+  const focusedLabel = () => page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null");
   const send = (to: string) =>
     passline.request('POST', '/api/verifications', { body: { to, usage: 'SignIn' }, key: passline.verifyKey });
 
@@ -124,7 +124,7 @@ describeInChromium('admin console: SMS routing, connector health and delivery', 
   it('adds rules by country and prefix, reorders them and their chains, and guards unsaved edits', async () => {
     // Rule 1: China (CN); its chain starts as a copy of the default one.
     await page.getByRole('button', { name: 'Add a rule' }).click();
-    await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Rule 1');
+    await eventually(() => page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Rule 1');
     const first = group('Rule 1');
     await first.getByLabel('Find a country').fill('china');
     await first.getByRole('button', { name: 'Add China (CN)' }).click();
