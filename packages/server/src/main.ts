@@ -24,6 +24,7 @@ import { type ApiKeyService, createApiKeyService } from './services/api-key-serv
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
 import { loadConnectorRegistry } from './services/connectors/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connectors/connector-service.ts';
+import { createReceiptService } from './services/connectors/receipt-service.ts';
 import { startHousekeeping } from './services/housekeeping.ts';
 import { createKeyRotationService, type KeyRotationService } from './services/key-rotation-service.ts';
 import { createSqlRateLimiter, type RateLimiter } from './services/limits/rate-limiter.ts';
@@ -130,6 +131,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       logger,
       fetch: overrides.fetch,
       cacheMs,
+      // Delivery receipt URLs name the public origin (declared below, read only when used).
+      publicUrl: () => issuer(),
     });
     const protection = createProtection({
       db: storage.db,
@@ -212,6 +215,15 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       protection,
       routing,
       health,
+      receipts: createReceiptService({
+        db: storage.db,
+        clock,
+        keys,
+        registry,
+        connectorById: connectors.getForSending,
+        logger,
+      }),
+      publicUrl: issuer,
       consoleSessions: adminAuth,
       // The add-ons' routes: console sign-in, end-user accounts, the users admin, OpenID Connect.
       plugins: [

@@ -24,6 +24,8 @@ const publicRoutes = new Set([
   'POST /api/experience/reset-password',
   'POST /api/token',
   'POST /api/token/revoke',
+  // Called by SMS providers: authenticated by the connector's signature check or the URL's secret.
+  'POST /api/webhooks/{factoryId}/status',
 ]);
 /** Routes for applications' backends (verify scope) and for signed-in end users (access token). */
 const nonAdminRoutes = new Set([

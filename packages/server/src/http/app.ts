@@ -15,6 +15,7 @@ import type { TrustProxy } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connectors/connector-service.ts';
+import type { ReceiptService } from '../services/connectors/receipt-service.ts';
 import type { MessageLogService } from '../services/message-log-service.ts';
 import type { ProtectionReports } from '../services/protection/protection-reports.ts';
 import type { ProtectionSettingsService } from '../services/protection/protection-settings.ts';
@@ -37,6 +38,7 @@ import { routingRoutes } from './routes/routing.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { verificationRoutes } from './routes/verifications.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface HttpDeps {
   db: Kysely<Database>;
@@ -48,6 +50,10 @@ export interface HttpDeps {
   messageLog: MessageLogService;
   verifications: VerificationService;
   protection: { settings: ProtectionSettingsService; reports: ProtectionReports };
+  /** Delivery receipts from providers (POST /api/webhooks/:factoryId/status). */
+  receipts: ReceiptService;
+  /** The public origin providers call (PASSLINE_PUBLIC_URL), for checking signed receipts. */
+  publicUrl: () => string;
   /** SMS routing and the connectors' circuit breakers. */
   routing: SmsRoutingService;
   health: ConnectorHealthService;
@@ -174,6 +180,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(protectionRoutes({ ...deps.protection, apiKeys: deps.apiKeys }));
   await app.register(devOutboxRoutes(deps));
   await app.register(apiKeyRoutes(deps));
+  await app.register(webhookRoutes(deps));
   for (const plugin of deps.plugins) await app.register(plugin);
   await app.register(consoleRoutes());
   return app;
