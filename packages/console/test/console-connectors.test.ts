@@ -167,6 +167,15 @@ describeInChromium('admin console: first-run setup and SMS connectors', () => {
     await page.getByRole('button', { name: 'Save and done' }).click();
     await savedConnectorPage();
     await heading('Aliyun SMS').waitFor();
+    // Aliyun reports delivery to a URL set in its console: the page shows it, read-only, to copy.
+    const receiptUrl = page.getByLabel('Delivery receipt URL', { exact: true });
+    const aliyunId = page.url().split('/').at(-1) ?? '';
+    await eventually(() => receiptUrl.inputValue()).toMatch(
+      new RegExp(`/api/webhooks/aliyun-sms/status\\?connector=${aliyunId}&token=[\\w-]{43}$`),
+    );
+    expect(await receiptUrl.getAttribute('readonly')).not.toBeNull();
+    await visible(page.getByRole('button', { name: 'Copy the delivery receipt URL' }));
+    await shot('connector-receipt-url');
 
     const afterChange = await smsConnectors();
     expect(afterChange.filter((connector) => connector.active).map((connector) => connector.factoryId)).toEqual([
@@ -184,6 +193,8 @@ describeInChromium('admin console: first-run setup and SMS connectors', () => {
 
     await page.getByTestId('sms-row').getByRole('link', { name: 'Twilio SMS' }).click();
     await heading('Twilio SMS').waitFor();
+    // Twilio gets the receipt URL with every message: nothing to paste anywhere.
+    expect(await page.getByLabel('Delivery receipt URL', { exact: true }).count()).toBe(0);
     await eventually(() => page.getByLabel('Account SID').inputValue()).toBe(simulator.credentials.twilio.accountSid);
     await eventually(() => page.getByLabel(/^Auth Token/).inputValue()).toBe('••••••••');
     await eventually(() => page.getByLabel('Endpoint').inputValue()).toBe(simulator.url);

@@ -10,6 +10,7 @@ import { TestPanel } from '../components/TestPanel.tsx';
 import { navigate } from '../router.ts';
 import { useConnectorForm } from '../use-connector-form.ts';
 import { useLeaveGuard } from '../use-leave-guard.ts';
+import { ReceiptUrlField } from './ReceiptUrlField.tsx';
 
 export function ConnectorDetailsPage(props: { id: string; onChanged: () => void }) {
   const [loaded, setLoaded] = useState<{ connector: Connector; factory: Factory }>();
@@ -198,6 +199,8 @@ function Details(props: { connector: Connector; factory: Factory; onChanged: () 
           </button>
         </div>
       </section>
+
+      <ReceiptUrlField connector={connector} />
 
       <TestPanel factoryId={factory.id} connectorId={connector.id} getConfig={form.build} />
 
