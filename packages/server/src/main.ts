@@ -147,14 +147,15 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     // Routing and failover on top of the simple mode's one active connector.
     const health = createConnectorHealth({ db: storage.db, clock, options: overrides.health });
     const routing = createSmsRouting({ db: storage.db, clock, connectors, cacheMs });
+    const deliverRouted = createRoutedDelivery({
+      deliver: connectors.deliver,
+      health,
+      deadlineMs: overrides.sendDeadlineMs,
+    });
     const verifications = createVerificationService({
       db: storage.db,
       routing,
-      deliverRouted: createRoutedDelivery({
-        deliver: connectors.deliver,
-        health,
-        deadlineMs: overrides.sendDeadlineMs,
-      }),
+      deliverRouted,
       limiter,
       protection: protection.service,
       settings,
@@ -177,7 +178,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       db: storage.db,
       verifications,
       verificationSettings: settings,
-      connectors,
+      routing,
+      deliverRouted,
       background,
       logger,
       limiter,

@@ -5,8 +5,9 @@ import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
-import type { ConnectorService } from '../services/connectors/connector-service.ts';
 import type { RateLimiter } from '../services/limits/rate-limiter.ts';
+import type { RoutedDeliver } from '../services/routing/routed-delivery.ts';
+import type { SmsRoutingService } from '../services/routing/sms-routing.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
@@ -39,8 +40,9 @@ export function createAccounts(deps: {
   db: Kysely<Database>;
   verifications: VerificationService;
   verificationSettings: SettingsService;
-  /** Sends the notice to the old number after a phone change. */
-  connectors: ConnectorService;
+  /** Send the notice to the old number after a phone change. */
+  routing: Pick<SmsRoutingService, 'chainFor'>;
+  deliverRouted: RoutedDeliver;
   /** Runs that notice after the answer. */
   background: BackgroundTasks;
   logger: NoticeLogger;
@@ -83,7 +85,8 @@ export function createAccounts(deps: {
     settings: signInExperience,
     checkPassword,
     phoneChangeNotice: createPhoneChangeNotice({
-      connectors: deps.connectors,
+      routing: deps.routing,
+      deliverRouted: deps.deliverRouted,
       logger: deps.logger,
       background: deps.background,
     }),

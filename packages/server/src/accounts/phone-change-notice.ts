@@ -1,7 +1,8 @@
-import { maskPhone } from '../phone.ts';
+import { maskPhone, parsePhone } from '../phone.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
-import type { ConnectorService } from '../services/connectors/connector-service.ts';
 import { DeliveryFailure } from '../services/connectors/delivery-errors.ts';
+import type { RoutedDeliver } from '../services/routing/routed-delivery.ts';
+import type { SmsRoutingService } from '../services/routing/sms-routing.ts';
 
 /** The notice usage: its templates have no `{{code}}`, and it never falls back to Generic. */
 export const phoneChangedUsage = 'PhoneChanged';
@@ -19,21 +20,23 @@ export type PhoneChangeNotice = ReturnType<typeof createPhoneChangeNotice>;
  * the message-log row (sent or failed); a failure is also a warning here, with the number masked.
  */
 export function createPhoneChangeNotice(deps: {
-  connectors: ConnectorService;
+  /** The notice goes the way a code to that number would: its routing chain, with failover. */
+  routing: Pick<SmsRoutingService, 'chainFor'>;
+  deliverRouted: RoutedDeliver;
   logger: NoticeLogger;
   background: BackgroundTasks;
 }) {
   async function deliver(oldPhone: string): Promise<void> {
-    const active = await deps.connectors.getActive('sms');
-    if (!active) {
+    const phone = parsePhone(oldPhone);
+    const chain = await deps.routing.chainFor(phone.number, phone.country);
+    if (chain.connectors.length === 0) {
       deps.logger.warn({ to: maskPhone(oldPhone) }, 'phone-change notice not sent: no SMS connector is active');
       return;
     }
-    await deps.connectors.deliver(
-      active.factory,
-      active.config,
+    await deps.deliverRouted(
+      chain.connectors,
       { to: oldPhone, usage: phoneChangedUsage, payload: {} },
-      { connectorId: active.row.id, verificationId: null, isTest: false },
+      { verificationId: null, isTest: false, country: phone.country ?? null },
     );
   }
 

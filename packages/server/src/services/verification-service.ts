@@ -224,7 +224,9 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       if (delivery === 'suppressed') return view(row, now);
       const deliver = () => deliverCode(row, code, chain, settings, input.locale, olderPending, parsed.country ?? null);
       if (delivery === 'background') {
-        deps.background.run(deliver);
+        deps.background.run(async () => {
+          await deliver();
+        });
         return view(row, now);
       }
       return { ...view(row, now), attempts: await deliver() };
