@@ -149,7 +149,7 @@ describeEachEngine('HTTP contract: auth and bad input', (database) => {
     expectError(config, 400, 'connector.invalid_config');
     expect(config.body.error.details.issues).toContainEqual({
       path: 'templates.0.lang',
-      message: 'unknown field; the fields here are usageType, content',
+      message: 'unknown field; the fields here are usageType, locale, content',
     });
   });
 
