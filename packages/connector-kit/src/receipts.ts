@@ -63,3 +63,33 @@ export function isReceiptRejected(error: unknown): error is ReceiptRejected {
     (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[receiptRejectedBrand] === true)
   );
 }
+
+/**
+ * The body of a provider that pushes its reports as one JSON array of objects (Aliyun, Tencent),
+ * each report an object; anything else is not its callback.
+ */
+export function jsonReportArray(body: string, provider: string): Array<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new ReceiptRejected(`The body is not JSON: ${provider} sends status reports as a JSON array.`);
+  }
+  if (!Array.isArray(parsed)) throw new ReceiptRejected(`${provider} sends status reports as a JSON array.`);
+  return parsed.map((report) => {
+    if (typeof report !== 'object' || report === null) throw new ReceiptRejected('A status report is not an object.');
+    return report as Record<string, unknown>;
+  });
+}
+
+const chinaLocalTime = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/**
+ * `2017-01-01 00:00:00` in China Standard Time (UTC+8), as Aliyun and Tencent write report times
+ * without a zone, in milliseconds; undefined for anything else.
+ */
+export function chinaStandardTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !chinaLocalTime.test(value)) return undefined;
+  const at = Date.parse(`${value.replace(' ', 'T')}+08:00`);
+  return Number.isNaN(at) ? undefined : at;
+}

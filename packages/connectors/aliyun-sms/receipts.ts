@@ -1,4 +1,10 @@
-import { type DeliveryReceipt, ReceiptRejected, type ReceiptSupport } from '@passline/connector-kit';
+import {
+  chinaStandardTime,
+  type DeliveryReceipt,
+  jsonReportArray,
+  ReceiptRejected,
+  type ReceiptSupport,
+} from '@passline/connector-kit';
 import type { AliyunSmsConfig } from './config.ts';
 
 /**
@@ -10,7 +16,7 @@ export const aliyunReceipts: ReceiptSupport<AliyunSmsConfig> = {
   authentication: 'url-secret',
   callbackUrl: 'provider-console',
   parse(request) {
-    return reportsOf(request.body).map(readReport);
+    return jsonReportArray(request.body, 'Aliyun').map(readReport);
   },
   // Aliyun retries a push whose answer does not carry code 0.
   acknowledgement: {
@@ -20,21 +26,8 @@ export const aliyunReceipts: ReceiptSupport<AliyunSmsConfig> = {
   },
 };
 
-function reportsOf(body: string): unknown[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new ReceiptRejected('The body is not JSON: Aliyun pushes status reports as a JSON array.');
-  }
-  if (!Array.isArray(parsed)) throw new ReceiptRejected('Aliyun pushes status reports as a JSON array.');
-  return parsed;
-}
-
 /** One report: `success` true is delivered, false undelivered with `err_code` (e.g. `MK:0001`). */
-function readReport(report: unknown): DeliveryReceipt {
-  if (typeof report !== 'object' || report === null) throw new ReceiptRejected('A status report is not an object.');
-  const fields = report as Record<string, unknown>;
+function readReport(fields: Record<string, unknown>): DeliveryReceipt {
   const messageId = fields.biz_id;
   const success = typeof fields.success === 'string' ? { true: true, false: false }[fields.success] : fields.success;
   if (typeof messageId !== 'string' || messageId === '' || typeof success !== 'boolean') {
@@ -42,16 +35,7 @@ function readReport(report: unknown): DeliveryReceipt {
   }
   const receipt: DeliveryReceipt = { messageId, status: success ? 'delivered' : 'undelivered' };
   if (!success && typeof fields.err_code === 'string' && fields.err_code !== '') receipt.errorCode = fields.err_code;
-  const at = chinaTime(fields.report_time);
+  const at = chinaStandardTime(fields.report_time);
   if (at !== undefined) receipt.at = at;
   return receipt;
-}
-
-const localTime = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-
-/** `2017-01-01 00:00:00`: Aliyun's report times are China Standard Time (UTC+8), without a zone. */
-function chinaTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !localTime.test(value)) return undefined;
-  const at = Date.parse(`${value.replace(' ', 'T')}+08:00`);
-  return Number.isNaN(at) ? undefined : at;
 }
