@@ -5,49 +5,8 @@ import { startTestPassline, type TestPassline } from './app.ts';
 import type { TestDatabase } from './engines.ts';
 import { freePort } from './oidc-test-app.ts';
 
-export type Provider = 'twilio' | 'aliyun' | 'tencent';
+import { type Provider, providerConfig } from './simulator-connectors.ts';
 
-const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'] as const;
-
-/** A connector config per built-in provider, pointed at the simulator with the credentials it accepts. */
-export function providerConfig(simulator: ProviderSimulator, provider: Provider) {
-  const { twilio, aliyun, tencent } = simulator.credentials;
-  if (provider === 'twilio') {
-    return {
-      factoryId: 'twilio-sms',
-      config: {
-        accountSID: twilio.accountSid,
-        authToken: twilio.authToken,
-        from: '+15005550006',
-        endpoint: simulator.url,
-        templates: usages.map((usageType) => ({ usageType, content: `${usageType}: your code is {{code}}` })),
-      },
-    };
-  }
-  if (provider === 'aliyun') {
-    return {
-      factoryId: 'aliyun-sms',
-      config: {
-        accessKeyId: aliyun.accessKeyId,
-        accessKeySecret: aliyun.accessKeySecret,
-        signName: 'Passline',
-        endpoint: simulator.url,
-        templates: usages.map((usageType, index) => ({ usageType, templateCode: `SMS_10000000${index}` })),
-      },
-    };
-  }
-  return {
-    factoryId: 'tencent-sms',
-    config: {
-      accessKeyId: tencent.secretId,
-      accessKeySecret: tencent.secretKey,
-      sdkAppId: tencent.sdkAppId,
-      signName: 'Passline',
-      endpoint: simulator.url,
-      templates: usages.map((usageType, index) => ({ usageType, templateCode: `20000${index}` })),
-    },
-  };
-}
 
 /**
  * Passline listening on 127.0.0.1 at the port its PASSLINE_PUBLIC_URL names, so the simulator's

@@ -2,47 +2,14 @@ import { type ProviderSimulator, startProviderSimulator } from '@passline/provid
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { manualClock, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
-
-const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'] as const;
+import { providerConfig } from './simulator-connectors.ts';
 
 /** Twilio for most of the world, Tencent as its backup, Aliyun for mainland China: all in the simulator. */
-function configs(simulator: ProviderSimulator) {
-  const { twilio, aliyun, tencent } = simulator.credentials;
-  return {
-    twilio: {
-      factoryId: 'twilio-sms',
-      config: {
-        accountSID: twilio.accountSid,
-        authToken: twilio.authToken,
-        from: '+15005550006',
-        endpoint: simulator.url,
-        timeoutMs: 1000,
-        templates: usages.map((usageType) => ({ usageType, content: `${usageType}: your code is {{code}}` })),
-      },
-    },
-    tencent: {
-      factoryId: 'tencent-sms',
-      config: {
-        accessKeyId: tencent.secretId,
-        accessKeySecret: tencent.secretKey,
-        sdkAppId: tencent.sdkAppId,
-        signName: 'Passline',
-        endpoint: simulator.url,
-        templates: usages.map((usageType, index) => ({ usageType, templateCode: `20000${index}` })),
-      },
-    },
-    aliyun: {
-      factoryId: 'aliyun-sms',
-      config: {
-        accessKeyId: aliyun.accessKeyId,
-        accessKeySecret: aliyun.accessKeySecret,
-        signName: 'Passline',
-        endpoint: simulator.url,
-        templates: usages.map((usageType, index) => ({ usageType, templateCode: `SMS_10000000${index}` })),
-      },
-    },
-  };
-}
+const configs = (simulator: ProviderSimulator) => ({
+  twilio: providerConfig(simulator, 'twilio', { timeoutMs: 1000 }),
+  tencent: providerConfig(simulator, 'tencent'),
+  aliyun: providerConfig(simulator, 'aliyun'),
+});
 
 describeEachEngine('SMS routing and failover, against the provider simulator over real HTTP', (database) => {
   let passline: TestPassline;

@@ -2,13 +2,12 @@ import { type ProviderSimulator, startProviderSimulator } from '@passline/provid
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { manualClock, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
+import { providerConfig } from './simulator-connectors.ts';
 
 // The circuit breaker and the routing table are shared through the database: what one instance
 // learns about a provider (and a table one saves) the other acts on. SQLite is single-instance:
 // there, one instance plays both parts. Also: a provider that hangs costs one try within the
 // send's deadline, and the next connector still gets the code.
-
-const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'] as const;
 
 describeEachEngine('routing shared by instances, and the send deadline', (database) => {
   let first: TestPassline;
@@ -28,32 +27,11 @@ describeEachEngine('routing shared by instances, and the send deadline', (databa
       body: { resendCooldownSeconds: 0, ipHourlyLimit: 1000 },
     });
     await first.request('PATCH', '/api/settings/protection', { body: { mode: 'record_only' } });
-    const { twilio, tencent } = simulator.credentials;
     const twilioConnector = await first.request('POST', '/api/connectors', {
-      body: {
-        factoryId: 'twilio-sms',
-        config: {
-          accountSID: twilio.accountSid,
-          authToken: twilio.authToken,
-          from: '+15005550006',
-          endpoint: simulator.url,
-          timeoutMs: 1000,
-          templates: usages.map((usageType) => ({ usageType, content: `Your code is {{code}}` })),
-        },
-      },
+      body: providerConfig(simulator, 'twilio', { timeoutMs: 1000 }),
     });
     const tencentConnector = await first.request('POST', '/api/connectors', {
-      body: {
-        factoryId: 'tencent-sms',
-        config: {
-          accessKeyId: tencent.secretId,
-          accessKeySecret: tencent.secretKey,
-          sdkAppId: tencent.sdkAppId,
-          signName: 'Passline',
-          endpoint: simulator.url,
-          templates: usages.map((usageType, index) => ({ usageType, templateCode: `20000${index}` })),
-        },
-      },
+      body: providerConfig(simulator, 'tencent'),
     });
     ids.twilio = twilioConnector.body.id;
     ids.tencent = tencentConnector.body.id;
