@@ -2,14 +2,8 @@ import { type ProviderSimulator, startProviderSimulator } from '@passline/provid
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
-import {
-  addConnector,
-  loggedMessage,
-  numbers,
-  type Provider,
-  sendCode,
-  startReceiptsPassline,
-} from './receipts-helpers.ts';
+import { addConnector, loggedMessage, numbers, sendCode, startReceiptsPassline } from './receipts-helpers.ts';
+import type { Provider } from './simulator-connectors.ts';
 
 const providers: Provider[] = ['twilio', 'aliyun', 'tencent'];
 
