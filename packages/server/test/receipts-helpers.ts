@@ -7,7 +7,6 @@ import { freePort } from './oidc-test-app.ts';
 
 import { type Provider, providerConfig } from './simulator-connectors.ts';
 
-
 /**
  * Passline listening on 127.0.0.1 at the port its PASSLINE_PUBLIC_URL names, so the simulator's
  * receipts reach it over real HTTP; limits high enough for a suite's sends.
