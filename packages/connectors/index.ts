@@ -1,6 +1,7 @@
 import type { ConnectorFactory } from '@passline/connector-kit';
 import { aliyunSmsConnector } from './aliyun-sms/index.ts';
 import { devSmsConnector } from './dev-sms/index.ts';
+import { plivoSmsConnector } from './plivo-sms/index.ts';
 import { tencentSmsConnector } from './tencent-sms/index.ts';
 import { twilioSmsConnector } from './twilio-sms/index.ts';
 
@@ -9,5 +10,6 @@ export const builtInConnectors: readonly ConnectorFactory[] = [
   twilioSmsConnector as ConnectorFactory,
   aliyunSmsConnector as ConnectorFactory,
   tencentSmsConnector as ConnectorFactory,
+  plivoSmsConnector as ConnectorFactory,
   devSmsConnector as ConnectorFactory,
 ];

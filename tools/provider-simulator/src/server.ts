@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { aliyunSimulation } from './aliyun.ts';
 import { createReceiptSender, type ReceiptMode, type ReceiptOptions, type SentReceipt } from './receipts.ts';
+import { plivoSimulation } from './plivo.ts';
 import { tencentSimulation } from './tencent.ts';
 import { twilioSimulation } from './twilio.ts';
 import type {
@@ -19,9 +20,15 @@ export const defaultCredentials: ProviderCredentials = {
   twilio: { accountSid: 'AC00000000000000000000000000000001', authToken: 'simulator-twilio-auth-token' },
   aliyun: { accessKeyId: 'LTAI5tSimulatorKeyId', accessKeySecret: 'simulator-aliyun-secret' },
   tencent: { secretId: 'AKIDSimulatorSecretId', secretKey: 'simulator-tencent-secret', sdkAppId: '1400000001' },
+  plivo: { authId: 'MASIMULATOR000000001', authToken: 'simulator-plivo-auth-token' },
 };
 
-const simulations: readonly ProviderSimulation[] = [twilioSimulation, aliyunSimulation, tencentSimulation];
+const simulations: readonly ProviderSimulation[] = [
+  twilioSimulation,
+  aliyunSimulation,
+  tencentSimulation,
+  plivoSimulation,
+];
 const maxBody = 1024 * 1024;
 
 export interface SimulatorOptions {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type ProviderName = 'twilio' | 'aliyun' | 'tencent';
+export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo';
 
 export interface SimulatedRequest {
   method: string;
@@ -46,6 +46,7 @@ export interface ProviderCredentials {
   twilio: { accountSid: string; authToken: string };
   aliyun: { accessKeyId: string; accessKeySecret: string };
   tencent: { secretId: string; secretKey: string; sdkAppId: string };
+  plivo: { authId: string; authToken: string };
 }
 
 /** What a provider module gets from the shell for one request. */
