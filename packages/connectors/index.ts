@@ -4,12 +4,14 @@ import { devSmsConnector } from './dev-sms/index.ts';
 import { plivoSmsConnector } from './plivo-sms/index.ts';
 import { tencentSmsConnector } from './tencent-sms/index.ts';
 import { twilioSmsConnector } from './twilio-sms/index.ts';
+import { vonageSmsConnector } from './vonage-sms/index.ts';
 
 /** The connectors that ship with Passline, in the order the console lists them. */
 export const builtInConnectors: readonly ConnectorFactory[] = [
   twilioSmsConnector as ConnectorFactory,
   aliyunSmsConnector as ConnectorFactory,
   tencentSmsConnector as ConnectorFactory,
+  vonageSmsConnector as ConnectorFactory,
   plivoSmsConnector as ConnectorFactory,
   devSmsConnector as ConnectorFactory,
 ];

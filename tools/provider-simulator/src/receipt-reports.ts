@@ -14,7 +14,13 @@ export interface ReportRequest {
 }
 
 /** Each provider's error code for an undelivered message when the test names none. */
-export const defaultErrorCodes = { twilio: '30003', aliyun: 'IC:0015', tencent: 'UNDELIV', plivo: '80' } as const;
+export const defaultErrorCodes = {
+  twilio: '30003',
+  aliyun: 'IC:0015',
+  tencent: 'UNDELIV',
+  plivo: '80',
+  vonage: '1',
+} as const;
 
 /**
  * Twilio: a form-encoded POST to the message's `StatusCallback`, signed in `X-Twilio-Signature`

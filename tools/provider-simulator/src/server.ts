@@ -15,11 +15,18 @@ import type {
   SimulatedRequest,
   SimulatedResponse,
 } from './types.ts';
+import { vonageSimulation } from './vonage.ts';
 
 export const defaultCredentials: ProviderCredentials = {
   twilio: { accountSid: 'AC00000000000000000000000000000001', authToken: 'simulator-twilio-auth-token' },
   aliyun: { accessKeyId: 'LTAI5tSimulatorKeyId', accessKeySecret: 'simulator-aliyun-secret' },
   tencent: { secretId: 'AKIDSimulatorSecretId', secretKey: 'simulator-tencent-secret', sdkAppId: '1400000001' },
+  vonage: {
+    apiKey: 'a1b2c3d4',
+    apiSecret: 'simulator-vonage-secret',
+    signatureSecret: 'simulator-vonage-signature-secret',
+    signatureMethod: 'md5hash',
+  },
   plivo: { authId: 'MASIMULATOR000000001', authToken: 'simulator-plivo-auth-token' },
 };
 
@@ -27,6 +34,7 @@ const simulations: readonly ProviderSimulation[] = [
   twilioSimulation,
   aliyunSimulation,
   tencentSimulation,
+  vonageSimulation,
   plivoSimulation,
 ];
 const maxBody = 1024 * 1024;

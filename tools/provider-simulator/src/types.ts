@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo';
+export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo' | 'vonage';
 
 export interface SimulatedRequest {
   method: string;
@@ -46,6 +46,12 @@ export interface ProviderCredentials {
   twilio: { accountSid: string; authToken: string };
   aliyun: { accessKeyId: string; accessKeySecret: string };
   tencent: { secretId: string; secretKey: string; sdkAppId: string };
+  vonage: {
+    apiKey: string;
+    apiSecret: string;
+    signatureSecret: string;
+    signatureMethod: 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+  };
   plivo: { authId: string; authToken: string };
 }
 
