@@ -2,6 +2,7 @@ import type { ConnectorFactory } from '@passline/connector-kit';
 import { aliyunSmsConnector } from './aliyun-sms/index.ts';
 import { devSmsConnector } from './dev-sms/index.ts';
 import { plivoSmsConnector } from './plivo-sms/index.ts';
+import { sinchSmsConnector } from './sinch-sms/index.ts';
 import { tencentSmsConnector } from './tencent-sms/index.ts';
 import { twilioSmsConnector } from './twilio-sms/index.ts';
 import { vonageSmsConnector } from './vonage-sms/index.ts';
@@ -12,6 +13,7 @@ export const builtInConnectors: readonly ConnectorFactory[] = [
   aliyunSmsConnector as ConnectorFactory,
   tencentSmsConnector as ConnectorFactory,
   vonageSmsConnector as ConnectorFactory,
+  sinchSmsConnector as ConnectorFactory,
   plivoSmsConnector as ConnectorFactory,
   devSmsConnector as ConnectorFactory,
 ];

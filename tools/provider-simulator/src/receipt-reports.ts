@@ -20,6 +20,8 @@ export const defaultErrorCodes = {
   tencent: 'UNDELIV',
   plivo: '80',
   vonage: '1',
+  // Sinch's delivery-report code for an unroutable message; the simulator sends no Sinch receipts yet.
+  sinch: '402',
 } as const;
 
 /**

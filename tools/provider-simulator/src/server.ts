@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { aliyunSimulation } from './aliyun.ts';
-import { createReceiptSender, type ReceiptMode, type ReceiptOptions, type SentReceipt } from './receipts.ts';
 import { plivoSimulation } from './plivo.ts';
+import { createReceiptSender, type ReceiptMode, type ReceiptOptions, type SentReceipt } from './receipts.ts';
+import { sinchSimulation } from './sinch.ts';
 import { tencentSimulation } from './tencent.ts';
 import { twilioSimulation } from './twilio.ts';
 import type {
@@ -27,6 +28,7 @@ export const defaultCredentials: ProviderCredentials = {
     signatureSecret: 'simulator-vonage-signature-secret',
     signatureMethod: 'md5hash',
   },
+  sinch: { servicePlanId: '5ba0d1a6c0e04c3fa5ff5b3f1b4e2a01', apiToken: 'simulator-sinch-api-token' },
   plivo: { authId: 'MASIMULATOR000000001', authToken: 'simulator-plivo-auth-token' },
 };
 
@@ -36,6 +38,7 @@ const simulations: readonly ProviderSimulation[] = [
   tencentSimulation,
   vonageSimulation,
   plivoSimulation,
+  sinchSimulation,
 ];
 const maxBody = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo' | 'vonage';
+export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo' | 'sinch' | 'vonage';
 
 export interface SimulatedRequest {
   method: string;
@@ -52,6 +52,7 @@ export interface ProviderCredentials {
     signatureSecret: string;
     signatureMethod: 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
   };
+  sinch: { servicePlanId: string; apiToken: string };
   plivo: { authId: string; authToken: string };
 }
 

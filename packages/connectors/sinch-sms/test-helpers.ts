@@ -1,0 +1,33 @@
+import type { ConnectorContext } from '@passline/connector-kit';
+import type { ProviderSimulator } from '@passline/provider-simulator';
+
+/** What the sinch-sms tests share: a context that records nothing, and a config to start from. */
+export const context: ConnectorContext = {
+  fetch,
+  logger: { info() {}, warn() {} },
+  outbox: { record: async () => {} },
+};
+
+export const sender = '+12025550134';
+export const templates = [
+  { usageType: 'Register', content: 'Welcome! Your sign-up code is {{code}}, valid {{expiresInMinutes}} min.' },
+  { usageType: 'SignIn', content: 'Sign-in code: {{code}}' },
+  { usageType: 'ForgotPassword', content: 'Reset code: {{ code }}' },
+  { usageType: 'Generic', content: 'Your code is {{code}}' },
+];
+
+/** A config that needs no simulator: for tests that answer with their own fetch. */
+export const plainConfig = {
+  servicePlanId: '0123456789abcdef0123456789abcdef',
+  apiToken: 'token',
+  from: sender,
+  templates,
+};
+
+export function rawConfig(
+  simulator: ProviderSimulator,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const { servicePlanId, apiToken } = simulator.credentials.sinch;
+  return { servicePlanId, apiToken, from: sender, templates, endpoint: simulator.url, ...overrides };
+}
