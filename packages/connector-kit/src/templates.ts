@@ -280,3 +280,31 @@ function fieldHolding(template: Record<string, unknown>, text: string | undefine
   if (text === undefined) return undefined;
   return Object.keys(template).find((key) => key !== 'usageType' && key !== 'locale' && template[key] === text);
 }
+
+/** Every default text, code usages and notices: what a connector whose texts live in Passline starts with. */
+export const defaultSmsTemplates: ReadonlyArray<{ usageType: string; content: string }> = [
+  ...defaultTextTemplates,
+  // A notice, not a code: sent to the old number when an account's phone number changes.
+  ...defaultNoticeTemplates,
+];
+
+/**
+ * The `templates` field of a connector whose texts live in Passline (Twilio, Vonage, Plivo, Sinch):
+ * one text per usage with `{{code}}`, at most `maxLength` characters (the provider's limit), the
+ * default texts when left out.
+ */
+export function textTemplatesField(maxLength: number) {
+  return templatesSchema(
+    {
+      content: z
+        .string()
+        .min(1)
+        .max(maxLength)
+        .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
+    },
+    { textField: 'content' },
+  )
+    .default([...defaultSmsTemplates])
+    .describe('One message text per usage. Default: the texts in configTemplate.')
+    .meta({ title: 'Templates' });
+}

@@ -1,9 +1,8 @@
 import {
-  defaultNoticeTemplates,
-  defaultTextTemplates,
+  defaultSmsTemplates,
   endpointField,
   secret,
-  templatesSchema,
+  textTemplatesField,
   timeoutField,
   z,
 } from '@passline/connector-kit';
@@ -18,11 +17,7 @@ const e164 = /^\+[1-9]\d{1,14}$/;
 const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
 const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-export const defaultTemplates = [
-  ...defaultTextTemplates,
-  // A notice, not a code: sent to the old number when an account's phone number changes.
-  ...defaultNoticeTemplates,
-];
+export const defaultTemplates = defaultSmsTemplates;
 
 // Field names follow Logto's connector style (accountSID/authToken for Twilio): Logto has no Plivo connector.
 export const configSchema = z
@@ -53,19 +48,7 @@ export const configSchema = z
       .optional()
       .describe('Powerpack UUID: Plivo picks the sender from the Powerpack. Set this or the sender number.')
       .meta({ title: 'Powerpack UUID' }),
-    templates: templatesSchema(
-      {
-        content: z
-          .string()
-          .min(1)
-          .max(maxTextLength)
-          .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
-      },
-      { textField: 'content' },
-    )
-      .default(defaultTemplates)
-      .describe('One message text per usage. Default: the texts in configTemplate.')
-      .meta({ title: 'Templates' }),
+    templates: textTemplatesField(maxTextLength),
     endpoint: endpointField(`Base URL of the Plivo API. Default ${defaultEndpoint}.`),
     timeoutMs: timeoutField(),
   })

@@ -1,9 +1,8 @@
 import {
-  defaultNoticeTemplates,
-  defaultTextTemplates,
+  defaultSmsTemplates,
   endpointField,
   secret,
-  templatesSchema,
+  textTemplatesField,
   timeoutField,
   z,
 } from '@passline/connector-kit';
@@ -27,11 +26,7 @@ export const maxBodyLength = 2000;
 const numericSender = /^\+?[1-9]\d{2,14}$/;
 const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
 
-export const defaultTemplates = [
-  ...defaultTextTemplates,
-  // A notice, not a code: sent to the old number when an account's phone number changes.
-  ...defaultNoticeTemplates,
-];
+export const defaultTemplates = defaultSmsTemplates;
 
 export const configSchema = z.strictObject({
   servicePlanId: z
@@ -64,19 +59,7 @@ export const configSchema = z.strictObject({
     })
     .describe('Sender: a number or short code assigned to the service plan, or an alphanumeric sender ID.')
     .meta({ title: 'From (number or sender ID)' }),
-  templates: templatesSchema(
-    {
-      content: z
-        .string()
-        .min(1)
-        .max(maxBodyLength)
-        .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
-    },
-    { textField: 'content' },
-  )
-    .default(defaultTemplates)
-    .describe('One message text per usage. Default: the texts in configTemplate.')
-    .meta({ title: 'Templates' }),
+  templates: textTemplatesField(maxBodyLength),
   endpoint: endpointField("Base URL of the SMS REST API. Default: the region's https://{region}.sms.api.sinch.com."),
   timeoutMs: timeoutField(),
 });

@@ -1,9 +1,8 @@
 import {
-  defaultNoticeTemplates,
-  defaultTextTemplates,
+  defaultSmsTemplates,
   endpointField,
   secret,
-  templatesSchema,
+  textTemplatesField,
   timeoutField,
   z,
 } from '@passline/connector-kit';
@@ -17,11 +16,7 @@ const e164 = /^\+[1-9]\d{1,14}$/;
 // Up to 11 letters, digits and spaces: an alphanumeric sender ID, or a short code.
 const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
 
-export const defaultTemplates = [
-  ...defaultTextTemplates,
-  // A notice, not a code: sent to the old number when an account's phone number changes.
-  ...defaultNoticeTemplates,
-];
+export const defaultTemplates = defaultSmsTemplates;
 
 export const configSchema = z
   .strictObject({
@@ -59,19 +54,7 @@ export const configSchema = z
         'Sender: a Twilio number in E.164 form or an alphanumeric sender ID. Set this or the Messaging Service SID.',
       )
       .meta({ title: 'From (number or sender ID)' }),
-    templates: templatesSchema(
-      {
-        content: z
-          .string()
-          .min(1)
-          .max(maxBodyLength)
-          .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
-      },
-      { textField: 'content' },
-    )
-      .default(defaultTemplates)
-      .describe('One message text per usage. Default: the texts in configTemplate.')
-      .meta({ title: 'Templates' }),
+    templates: textTemplatesField(maxBodyLength),
     endpoint: endpointField(`Base URL of the Twilio REST API. Default ${defaultEndpoint}.`),
     timeoutMs: timeoutField(),
   })

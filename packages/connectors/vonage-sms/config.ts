@@ -1,9 +1,8 @@
 import {
-  defaultNoticeTemplates,
-  defaultTextTemplates,
+  defaultSmsTemplates,
   endpointField,
   secret,
-  templatesSchema,
+  textTemplatesField,
   timeoutField,
   z,
 } from '@passline/connector-kit';
@@ -18,7 +17,7 @@ export const maxTextLength = 1600;
 const numberSender = /^\+?[1-9]\d{5,14}$/;
 const alphanumericSender = /^[A-Za-z0-9 ]{1,11}$/;
 
-export const defaultTemplates = [...defaultTextTemplates, ...defaultNoticeTemplates];
+export const defaultTemplates = defaultSmsTemplates;
 
 export const configSchema = z
   .strictObject({
@@ -55,19 +54,7 @@ export const configSchema = z
       .optional()
       .describe('Signing method chosen in the Dashboard beside the signature secret. Default md5hash.')
       .meta({ title: 'Signature method' }),
-    templates: templatesSchema(
-      {
-        content: z
-          .string()
-          .min(1)
-          .max(maxTextLength)
-          .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
-      },
-      { textField: 'content' },
-    )
-      .default(defaultTemplates)
-      .describe('One message text per usage. Default: the texts in configTemplate.')
-      .meta({ title: 'Templates' }),
+    templates: textTemplatesField(maxTextLength),
     endpoint: endpointField(`Base URL of the Vonage SMS API. Default ${defaultEndpoint}.`),
     timeoutMs: timeoutField(),
   })
