@@ -22,6 +22,10 @@ export const defaultErrorCodes = {
   vonage: '1',
   // Sinch's delivery-report code for an unroutable message; the simulator sends no Sinch receipts yet.
   sinch: '402',
+  // The simulator sends no receipts for these yet; the codes are the providers' "undeliverable" ones.
+  infobip: 'EC_ABSENT_SUBSCRIBER',
+  sns: 'FAILURE',
+  http: 'undelivered',
 } as const;
 
 /**

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { aliyunSimulation } from './aliyun.ts';
+import { httpSmsSimulation } from './http-sms.ts';
+import { infobipSimulation } from './infobip.ts';
 import { plivoSimulation } from './plivo.ts';
 import { createReceiptSender, type ReceiptMode, type ReceiptOptions, type SentReceipt } from './receipts.ts';
 import { sinchSimulation } from './sinch.ts';
+import { snsSimulation } from './sns.ts';
 import { tencentSimulation } from './tencent.ts';
 import { twilioSimulation } from './twilio.ts';
 import type {
@@ -30,6 +33,17 @@ export const defaultCredentials: ProviderCredentials = {
   },
   sinch: { servicePlanId: '5ba0d1a6c0e04c3fa5ff5b3f1b4e2a01', apiToken: 'simulator-sinch-api-token' },
   plivo: { authId: 'MASIMULATOR000000001', authToken: 'simulator-plivo-auth-token' },
+  infobip: { apiKey: 'simulator-infobip-api-key-0123456789abcdef' },
+  sns: {
+    accessKeyId: 'AKIASIMULATOR0000001',
+    secretAccessKey: 'simulator/sns/secret+access+key/0000000000',
+    region: 'us-east-1',
+  },
+  // The secret is base64 after "whsec_", as Standard Webhooks secrets are.
+  http: {
+    authorization: 'Bearer simulator-http-sms-token',
+    signingSecret: 'whsec_c2ltdWxhdG9yLWh0dHAtc21zLXNpZ25pbmctc2VjcmV0',
+  },
 };
 
 const simulations: readonly ProviderSimulation[] = [
@@ -39,6 +53,9 @@ const simulations: readonly ProviderSimulation[] = [
   vonageSimulation,
   plivoSimulation,
   sinchSimulation,
+  infobipSimulation,
+  snsSimulation,
+  httpSmsSimulation,
 ];
 const maxBody = 1024 * 1024;
 

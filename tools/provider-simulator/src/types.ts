@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo' | 'sinch' | 'vonage';
+export type ProviderName = 'twilio' | 'aliyun' | 'tencent' | 'plivo' | 'sinch' | 'vonage' | 'infobip' | 'sns' | 'http';
 
 export interface SimulatedRequest {
   method: string;
@@ -54,6 +54,10 @@ export interface ProviderCredentials {
   };
   sinch: { servicePlanId: string; apiToken: string };
   plivo: { authId: string; authToken: string };
+  infobip: { apiKey: string };
+  sns: { accessKeyId: string; secretAccessKey: string; region: string };
+  /** The generic HTTP receiver: the Authorization header it expects and its Standard Webhooks secret. */
+  http: { authorization: string; signingSecret: string };
 }
 
 /** What a provider module gets from the shell for one request. */
