@@ -1,6 +1,10 @@
 import * as z from 'zod/mini';
 
-export const apiKeyScopes = ['admin', 'verify'] as const;
+/**
+ * admin: the Management API; verify: the Verification API (and the Twilio Verify-compatible API);
+ * relay: only the integration endpoints other identity servers call to have a code delivered.
+ */
+export const apiKeyScopes = ['admin', 'verify', 'relay'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 /** An API key as listed: never the key itself. */
@@ -9,6 +13,8 @@ export const apiKeySchema = z.object({
   name: z.string(),
   scope: z.enum(apiKeyScopes),
   prefix: z.string(),
+  /** Verify keys: the Account SID (`AC` + 32 hex) that goes with the key in Twilio-style Basic auth. */
+  accountSid: z.nullable(z.string()),
   createdAt: z.string(),
   lastUsedAt: z.nullable(z.string()),
   revokedAt: z.nullable(z.string()),

@@ -51,14 +51,21 @@ async function main(argv: string[]): Promise<void> {
     .description('Create an API key and print it once (only its hash is stored)')
     .requiredOption('--name <name>', 'a label, e.g. "backend" or "admin"')
     .addOption(
-      new Option('--scope <scope>', 'admin: Management API; verify: Verification API')
-        .choices(['admin', 'verify'])
+      new Option(
+        '--scope <scope>',
+        'admin: Management API; verify: Verification API (and Twilio Verify-compatible API); relay: integration endpoints for Logto and Supabase',
+      )
+        .choices(['admin', 'verify', 'relay'])
         .makeOptionMandatory(),
     )
-    .action(async (options: { name: string; scope: 'admin' | 'verify' }) => {
+    .action(async (options: { name: string; scope: 'admin' | 'verify' | 'relay' }) => {
       await withPassline(async (passline) => {
         const { key, apiKey } = await passline.apiKeys.create(options);
         return [
+          // The key stays the last line: scripts take it with `tail -n 1`.
+          ...(apiKey.accountSid
+            ? [`Account SID (user name for Twilio Verify-compatible clients): ${apiKey.accountSid}`]
+            : []),
           `Created ${apiKey.scope} API key ${apiKey.id} (${apiKey.name}). Store it now; it is not shown again:`,
           key,
         ];

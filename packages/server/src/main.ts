@@ -18,6 +18,7 @@ import {
 import { type KeyRing, loadKeyRing } from './crypto/keys.ts';
 import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
+import { integrationRoutes } from './integrations/integration-routes.ts';
 import { createLogger } from './logger.ts';
 import { createOidc, type Oidc } from './oidc/create-oidc.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
@@ -38,6 +39,7 @@ import { createSmsRouting } from './services/routing/sms-routing.ts';
 import { createSettingsService, type SettingsService } from './services/settings-service.ts';
 import { createVerificationService, type VerificationService } from './services/verification-service.ts';
 import { migrate, openStorage, type Storage } from './storage/database.ts';
+import { twilioVerifyRoutes } from './twilio-verify/twilio-verify-routes.ts';
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -233,6 +235,16 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
         accounts.routes({ apiKeys }),
         userAdminRoutes({ userAdmin, apiKeys }),
         oidc.routes({ apiKeys }),
+        twilioVerifyRoutes({
+          db: storage.db,
+          durably: storage.durably,
+          clock,
+          verifications,
+          apiKeys,
+          logger,
+          publicUrl: issuer,
+        }),
+        integrationRoutes({ clock, keys, settings, verifications, apiKeys, logger }),
       ],
       trustProxy: config.trustProxy,
       version,

@@ -76,13 +76,10 @@ export function ApiKeysPage() {
           <label className="label" htmlFor={`${id}-scope`}>
             Scope
           </label>
-          <select
-            id={`${id}-scope`}
-            value={scope}
-            onChange={(event) => setScope(event.target.value as 'verify' | 'admin')}
-          >
+          <select id={`${id}-scope`} value={scope} onChange={(event) => setScope(event.target.value as ApiKeyScope)}>
             <option value="verify">verify: send and check codes (for your backend)</option>
             <option value="admin">admin: the whole Management API</option>
+            <option value="relay">relay: deliver codes for Logto or Supabase Auth</option>
           </select>
         </div>
         <button type="submit" className="primary" disabled={name.trim() === ''}>
@@ -101,6 +98,12 @@ export function ApiKeysPage() {
               Copy
             </button>
           </p>
+          {created.apiKey.accountSid ? (
+            <p>
+              For Twilio Verify-compatible clients, the Account SID is <code>{created.apiKey.accountSid}</code> and the
+              key is the auth token.
+            </p>
+          ) : null}
           <button type="button" onClick={() => setCreated(undefined)}>
             I have copied it
           </button>
@@ -116,7 +119,23 @@ export function ApiKeysPage() {
           columns={[
             { id: 'name', header: 'Name', cell: (key) => key.name },
             { id: 'scope', header: 'Scope', cell: (key) => key.scope },
-            { id: 'key', header: 'Key', cell: (key) => <code>{key.prefix}…</code> },
+            {
+              id: 'key',
+              header: 'Key',
+              cell: (key) => (
+                <>
+                  <code>{key.prefix}…</code>
+                  {key.accountSid ? (
+                    <>
+                      {' '}
+                      <small title="Account SID for Twilio Verify-compatible clients">
+                        <code>{key.accountSid}</code>
+                      </small>
+                    </>
+                  ) : null}
+                </>
+              ),
+            },
             { id: 'created', header: 'Created', cell: (key) => new Date(key.createdAt).toLocaleDateString() },
             {
               id: 'used',

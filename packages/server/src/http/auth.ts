@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { ApiKeyService, Principal } from '../services/api-key-service.ts';
+import type { ApiKeyScope, ApiKeyService, Principal } from '../services/api-key-service.ts';
 
 /** A console admin signed in through a session cookie. */
 export interface AuthenticatedAdmin {
@@ -42,12 +42,12 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Guards a route: `admin` routes need an admin key or a console session (plus its CSRF token on
- * anything but GET/HEAD); `verify` routes take a verify or an admin key. Every route under /api
+ * anything but GET/HEAD); `verify` and `relay` routes take a key of that scope or an admin key. Every route under /api
  * except health, the OpenAPI document and the console's sign-in routes declares one of these. It
  * runs as an onRequest hook, before the body is read: strangers get a 401 without us parsing
  * anything.
  */
-export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'): onRequestAsyncHookHandler {
+export function requireScope(apiKeys: ApiKeyService, scope: ApiKeyScope): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const header = request.headers.authorization;
     const sessionToken = request.cookies?.[sessionCookieName];
@@ -65,7 +65,8 @@ export function requireScope(apiKeys: ApiKeyService, scope: 'admin' | 'verify'):
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = match?.[1] ? await apiKeys.authenticate(match[1]) : undefined;
     if (!principal) throw new AppError('auth.invalid_credentials');
-    if (scope === 'admin' && principal.scope !== 'admin') {
+    // A relay key only reaches the integration endpoints: it cannot send or check codes itself.
+    if (principal.scope !== scope && principal.scope !== 'admin') {
       throw new AppError('auth.insufficient_scope');
     }
     request.principal = principal;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { ApiKeyScope } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { generateApiKey, hashApiKey, newId } from '../crypto/codes.ts';
@@ -6,7 +8,16 @@ import type { ApiKeyRow } from '../storage/queries/api-keys.ts';
 import * as apiKeyQueries from '../storage/queries/api-keys.ts';
 import type { Database } from '../storage/schema.ts';
 
-export type ApiKeyScope = 'admin' | 'verify';
+export type { ApiKeyScope };
+
+/**
+ * The Account SID a verify key answers to in Twilio-style Basic auth (`AC` + 32 hex). Derived from
+ * the key's id, so it needs no column and never changes; it names the key, the key itself is the
+ * secret (Twilio's auth token).
+ */
+export function accountSidFor(keyId: string): string {
+  return `AC${createHash('sha256').update(`passline:account-sid:${keyId}`).digest('hex').slice(0, 32)}`;
+}
 
 export interface ApiKeyView {
   id: string;
@@ -14,6 +25,8 @@ export interface ApiKeyView {
   scope: ApiKeyScope;
   /** The first characters, enough to recognise a key in a list. */
   prefix: string;
+  /** Verify keys only (see accountSidFor). */
+  accountSid: string | null;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -29,6 +42,7 @@ const view = (row: ApiKeyRow): ApiKeyView => ({
   name: row.name,
   scope: row.scope,
   prefix: row.key_prefix,
+  accountSid: row.scope === 'verify' ? accountSidFor(row.id) : null,
   createdAt: new Date(row.created_at).toISOString(),
   lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
   revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),

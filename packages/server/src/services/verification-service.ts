@@ -1,6 +1,7 @@
 import { requiredUsageTypes } from '@passline/connector-kit';
 import type { DeliveryAttempt } from '@passline/contracts';
 import type { Kysely } from 'kysely';
+import type { PhoneNumber } from 'libphonenumber-js/max';
 import { ipLimitKey } from '../client-ip.ts';
 import type { Clock } from '../clock.ts';
 import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
@@ -50,6 +51,17 @@ export interface SendOptions {
   source?: string;
   /** The public Experience API passes the client's challenge solution (protection may ask for one). */
   challenge?: { solution: string | undefined };
+  /** Digits in the code, for APIs that let the caller choose (Twilio Verify's CodeLength); else the setting. */
+  codeLength?: number;
+}
+
+/** A code issued by another system (an identity server using Passline as its SMS backend). */
+export interface RelayInput {
+  to: string;
+  usage: string;
+  code: string;
+  locale?: string;
+  ip?: string;
 }
 
 /** Internal view with the full number, for the end-user flows built on verifications. */
@@ -150,6 +162,48 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     return attempts;
   }
 
+  /**
+   * Protection's screening, then every send limit (and protection's budgets) counted before any
+   * provider is called; throws the refusal. Shared by codes Passline issues and codes it relays.
+   */
+  async function admit(
+    parsed: PhoneNumber,
+    clientKey: string | undefined,
+    settings: VerificationSettings,
+    ip: string | undefined,
+    options: SendOptions,
+  ): Promise<void> {
+    const phone = parsed.number;
+    const screened = await deps.protection.screen({
+      phone: parsed,
+      ip,
+      clientKey,
+      source: options.source ?? 'api',
+      ...(options.challenge ? { challenge: options.challenge } : {}),
+    });
+    const limits = sendLimitRules(phone, clientKey, settings);
+    let decision = await deps.limiter.consume(screened.rules.length > 0 ? [...limits, ...screened.rules] : limits);
+    if (!decision.allowed && isProtectionRule(decision.rule)) {
+      // Throws, unless protection only records: then the send is counted without its budgets.
+      await deps.protection.overBudget(screened, decision.rule, decision.retryAfterMs);
+      decision = await deps.limiter.consume(limits);
+      if (decision.allowed) deps.protection.counted(screened, []);
+    } else if (decision.allowed && screened.rules.length > 0) {
+      deps.protection.counted(screened, decision.hits.slice(limits.length));
+    }
+    if (!decision.allowed) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      throw new AppError(
+        decision.rule.code,
+        decision.rule.code === 'rate_limit.resend_cooldown'
+          ? `A code was just sent to this number; wait ${retryAfterSeconds} s before asking again.`
+          : `Too many codes requested; try again in ${retryAfterSeconds} s.`,
+        { retryAfterSeconds, limit: decision.rule.limit, windowSeconds: decision.rule.windowMs / 1000 },
+        retryAfterSeconds,
+      );
+    }
+  }
+
   return {
     /**
      * Issues a code: validate, check every send limit before the provider is called, store only the
@@ -172,38 +226,11 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       if (!first) {
         throw new AppError('connector.none_active');
       }
-      const screened = await deps.protection.screen({
-        phone: parsed,
-        ip: input.ip,
-        clientKey,
-        source: options.source ?? 'api',
-        ...(options.challenge ? { challenge: options.challenge } : {}),
-      });
-      const limits = sendLimitRules(phone, clientKey, settings);
-      let decision = await deps.limiter.consume(screened.rules.length > 0 ? [...limits, ...screened.rules] : limits);
-      if (!decision.allowed && isProtectionRule(decision.rule)) {
-        // Throws, unless protection only records: then the send is counted without its budgets.
-        await deps.protection.overBudget(screened, decision.rule, decision.retryAfterMs);
-        decision = await deps.limiter.consume(limits);
-        if (decision.allowed) deps.protection.counted(screened, []);
-      } else if (decision.allowed && screened.rules.length > 0) {
-        deps.protection.counted(screened, decision.hits.slice(limits.length));
-      }
-      if (!decision.allowed) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-        throw new AppError(
-          decision.rule.code,
-          decision.rule.code === 'rate_limit.resend_cooldown'
-            ? `A code was just sent to this number; wait ${retryAfterSeconds} s before asking again.`
-            : `Too many codes requested; try again in ${retryAfterSeconds} s.`,
-          { retryAfterSeconds, limit: decision.rule.limit, windowSeconds: decision.rule.windowMs / 1000 },
-          retryAfterSeconds,
-        );
-      }
+      await admit(parsed, clientKey, settings, input.ip, options);
 
       const now = clock.now();
       const id = newId('vrf');
-      const code = makeCode(settings.codeLength);
+      const code = makeCode(options.codeLength ?? settings.codeLength);
       const row: VerificationRow = {
         id,
         phone,
@@ -230,6 +257,35 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         return view(row, now);
       }
       return { ...view(row, now), attempts: await deliver() };
+    },
+
+    /**
+     * Delivers a code another system issued and will check itself: the same protection, limits,
+     * routing with failover and message log as `send`, but nothing is stored to check against.
+     */
+    async relay(input: RelayInput, options: SendOptions = {}): Promise<{ attempts: DeliveryAttempt[] }> {
+      const parsed = parsePhone(input.to);
+      const clientKey = input.ip === undefined ? undefined : ipLimitKey(input.ip);
+      const [settings, chain] = await Promise.all([
+        deps.settings.getVerificationSettings(),
+        deps.routing.chainFor(parsed.number, parsed.country),
+      ]);
+      if (!chain.connectors[0]) throw new AppError('connector.none_active');
+      await admit(parsed, clientKey, settings, input.ip, options);
+      try {
+        return await deps.deliverRouted(
+          chain.connectors,
+          {
+            to: parsed.number,
+            usage: input.usage,
+            locale: input.locale,
+            payload: { code: input.code, expiresInMinutes: String(Math.round(settings.codeTtlSeconds / 60)) },
+          },
+          { verificationId: null, isTest: false, country: parsed.country ?? null },
+        );
+      } catch (error) {
+        throw error instanceof DeliveryFailure ? deliveryFailureToAppError(error, 'public') : error;
+      }
     },
 
     /**

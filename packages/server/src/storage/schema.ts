@@ -6,7 +6,7 @@ import type { Generated } from 'kysely';
 export interface ApiKeysTable {
   id: string;
   name: string;
-  scope: 'admin' | 'verify';
+  scope: 'admin' | 'verify' | 'relay';
   key_hash: string;
   key_prefix: string;
   created_at: number;
