@@ -1,0 +1,114 @@
+import { secret, templatesSchema, timeoutField, z } from '@passline/connector-kit';
+import { Webhook } from 'standardwebhooks';
+
+export { defaultProviderTimeoutMs as defaultTimeoutMs } from '@passline/connector-kit';
+
+/**
+ * Hosts that may be reached over plain http: the request carries the code, the Authorization
+ * header and the signature, so anywhere else it must be encrypted on the way.
+ */
+export const loopbackHosts = ['localhost', '127.0.0.1', '[::1]'] as const;
+
+/** Longest text template: ten concatenated SMS parts, more than any code message needs. */
+export const maxTextLength = 1600;
+
+// A header value: visible ASCII and spaces, never a line break that would start another header.
+const headerValue = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
+// Standard Webhooks secrets are "whsec_" and the base64 of the key (24 to 64 bytes in practice).
+const signingSecretShape = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+
+const endpoint = z
+  .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL, e.g. https://sms.example.com/send' })
+  .superRefine((value, context) => {
+    // Runs after a failed URL check too; that one has already said what is wrong.
+    if (!URL.canParse(value)) return;
+    const url = new URL(value);
+    if (url.username || url.password) {
+      context.addIssue({
+        code: 'custom',
+        message: 'the endpoint must not carry a user or password; put the credentials in "authorization"',
+      });
+    }
+    if (url.protocol === 'http:' && !(loopbackHosts as readonly string[]).includes(url.hostname)) {
+      context.addIssue({
+        code: 'custom',
+        message: `the endpoint must use https (plain http only for ${loopbackHosts.join(', ')}): the request carries the code and your Authorization header across the network`,
+      });
+    }
+  })
+  .describe('URL Passline POSTs each message to, e.g. https://sms.example.com/send.')
+  .meta({ title: 'Endpoint' });
+
+const authorization = secret(
+  z
+    .string()
+    .trim()
+    .max(4096, 'the Authorization header value is at most 4096 characters')
+    .regex(headerValue, 'the Authorization header value is one line of visible ASCII, e.g. "Bearer <token>"')
+    .describe('The whole Authorization header sent with each request, e.g. "Bearer <token>" or "Basic <base64>".'),
+)
+  .optional()
+  .meta({ title: 'Authorization header' });
+
+const signingSecret = secret(
+  z
+    .string()
+    .trim()
+    .regex(
+      signingSecretShape,
+      'the signing secret is a Standard Webhooks secret: "whsec_" followed by base64 (e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)',
+    )
+    .refine(decodesToKey, {
+      message: 'the signing secret is "whsec_" followed by base64 of at least 16 bytes; generate one anew',
+    })
+    .describe(
+      'Standard Webhooks secret (whsec_...): when set, every request carries webhook-id, webhook-timestamp and webhook-signature.',
+    ),
+)
+  .optional()
+  .meta({ title: 'Signing secret' });
+
+/**
+ * Optional texts. Without them the receiver gets the code and renders the message itself, as with
+ * Logto's HTTP SMS connector; with them each request also carries the rendered `text`, for a
+ * receiver that only forwards a text to a gateway.
+ */
+const templates = templatesSchema(
+  {
+    content: z
+      .string()
+      .min(1)
+      .max(maxTextLength)
+      .describe('Message text; {{code}} is the verification code, {{expiresInMinutes}} its lifetime.'),
+  },
+  { textField: 'content' },
+)
+  .optional()
+  .describe('Optional message texts, one per usage: when set, the request carries the rendered "text" too.')
+  .meta({ title: 'Templates (optional)' });
+
+export const configSchema = z.strictObject({
+  endpoint,
+  authorization,
+  signingSecret,
+  templates,
+  timeoutMs: timeoutField(),
+});
+
+export type HttpSmsConfig = z.output<typeof configSchema>;
+
+export const configTemplate = {
+  endpoint: 'https://sms.example.com/send',
+  authorization: 'Bearer <token your endpoint checks>',
+  signingSecret: 'whsec_<base64 secret shared with your endpoint>',
+};
+
+/** Whether the library takes the secret and it is long enough to be worth signing with. */
+function decodesToKey(value: string): boolean {
+  try {
+    new Webhook(value);
+  } catch {
+    return false;
+  }
+  return Buffer.from(value.slice('whsec_'.length), 'base64').length >= 16;
+}
