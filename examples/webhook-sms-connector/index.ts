@@ -18,6 +18,10 @@ const svg =
  * An example third-party connector, written with @passline/connector-kit alone: it POSTs each
  * message as JSON to your own SMS gateway, signed with HMAC-SHA256 so the gateway can check that
  * Passline sent it. Load it with PASSLINE_CONNECTORS=./examples/webhook-sms-connector/index.ts
+ *
+ * It is a sample to copy for a connector of your own. To reach your own endpoint without writing
+ * one, the built-in `http-sms` connector does this job (Standard Webhooks signature, status codes
+ * mapped to error kinds, Logto-compatible body).
  */
 export const webhookSmsConnector = defineConnector({
   metadata: {
