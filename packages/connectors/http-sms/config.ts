@@ -17,6 +17,9 @@ const headerValue = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 // Standard Webhooks secrets are "whsec_" and the base64 of the key (24 to 64 bytes in practice).
 const signingSecretShape = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
+const malformedSecret =
+  'the signing secret is a Standard Webhooks secret: "whsec_" followed by the base64 of at least 16 random bytes (make one with: openssl rand -base64 32, and put whsec_ in front)';
+
 const endpoint = z
   .url({ protocol: /^https?$/, error: 'the endpoint must be an http(s) URL, e.g. https://sms.example.com/send' })
   .superRefine((value, context) => {
@@ -54,13 +57,9 @@ const signingSecret = secret(
   z
     .string()
     .trim()
-    .regex(
-      signingSecretShape,
-      'the signing secret is a Standard Webhooks secret: "whsec_" followed by base64 (e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)',
-    )
-    .refine(decodesToKey, {
-      message: 'the signing secret is "whsec_" followed by base64 of at least 16 bytes; generate one anew',
-    })
+    // One message for a malformed secret: the length check below only speaks for a well-formed one.
+    .regex(signingSecretShape, { message: malformedSecret, abort: true })
+    .refine(decodesToKey, { message: malformedSecret })
     .describe(
       'Standard Webhooks secret (whsec_...): when set, every request carries webhook-id, webhook-timestamp and webhook-signature.',
     ),

@@ -66,7 +66,9 @@ describe('http-sms config', () => {
       expect(error.message).toContain('whsec_');
     }
     // Valid base64 but only 5 bytes: too short a key to sign with.
-    expect(refusal({ ...base, signingSecret: 'whsec_c2hvcnQ=' }).message).toContain('at least 16 bytes');
+    expect(refusal({ ...base, signingSecret: 'whsec_c2hvcnQ=' }).message).toContain('at least 16 random bytes');
+    // One clear message, not one per check.
+    expect(refusal({ ...base, signingSecret: 'secret' }).issues).toHaveLength(1);
   });
 
   it('takes optional templates, complete for every required usage when given', () => {
