@@ -74,6 +74,9 @@ export const errorCodes = [
   'token.unsupported_grant_type',
   'settings.invalid',
   'routing.invalid',
+  'integration.not_configured',
+  'integration.signature_invalid',
+  'integration.secret_unreadable',
   'service.unavailable',
   'internal.error',
 ] as const;

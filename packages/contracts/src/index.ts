@@ -10,6 +10,7 @@ export * from './client.ts';
 export * from './connectors.ts';
 export * from './console-session.ts';
 export * from './errors.ts';
+export * from './integrations.ts';
 export * from './messages.ts';
 export * from './protection.ts';
 export * from './routing.ts';

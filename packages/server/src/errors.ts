@@ -366,6 +366,24 @@ export const errorCatalog = {
     description:
       'The SMS routing table names a connector that does not exist or does not send SMS, an empty or repeated chain, an unknown country or a malformed prefix; the message says which rule.',
   },
+  'integration.not_configured': {
+    status: 503,
+    message: 'The Supabase Send SMS hook secret is not set in Passline.',
+    description:
+      'The Supabase Send SMS hook (`POST /api/integrations/supabase/send-sms`) was called, but no hook secret is set: paste the secret Supabase shows into the console (Integrations) or `PATCH /api/settings/integrations`.',
+  },
+  'integration.signature_invalid': {
+    status: 401,
+    message: 'The webhook signature is missing, wrong or too old.',
+    description:
+      'A Supabase Send SMS hook call lacks the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`), its signature does not match the hook secret set in Passline, or its timestamp is more than 5 minutes off; nothing was sent.',
+  },
+  'integration.secret_unreadable': {
+    status: 503,
+    message: 'The stored hook secret cannot be decrypted.',
+    description:
+      'The stored Supabase hook secret cannot be decrypted: `details.keyId` names the encryption key that wrote it, which is not configured (set `PASSLINE_ENCRYPTION_KEY` to it or add it to `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`); or paste the secret again.',
+  },
   'settings.invalid': {
     status: 400,
     message: 'The settings are inconsistent.',

@@ -244,7 +244,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
           logger,
           publicUrl: issuer,
         }),
-        integrationRoutes({ clock, keys, settings, verifications, apiKeys, logger }),
+        integrationRoutes({ db: storage.db, clock, keys, verifications, apiKeys, publicUrl: issuer }),
       ],
       trustProxy: config.trustProxy,
       version,

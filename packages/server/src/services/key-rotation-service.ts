@@ -2,6 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { configuredKeyIds, type KeyRing } from '../crypto/keys.ts';
 import { reseal, sealContext, sealedKeyId, UnreadableSecretError } from '../crypto/secret-box.ts';
+import {
+  hookSecretContext,
+  listSealedHookSecrets,
+  replaceSealedHookSecret,
+} from '../integrations/hook-secret-store.ts';
 import * as sealedValues from '../storage/queries/sealed-values.ts';
 import type { Database } from '../storage/schema.ts';
 
@@ -19,6 +24,8 @@ export interface RotationResult {
   connectorSecrets: ResealCounts;
   signingKeys: ResealCounts;
   applicationSecrets: ResealCounts;
+  /** The Supabase Send SMS hook secret (none or one). */
+  integrationSecrets: ResealCounts;
   /**
    * Codes in flight hashed under another key (or before key ids). Codes cannot be re-hashed: they
    * need their key until they expire, at `lastExpiresAt` at the latest.
@@ -32,6 +39,7 @@ export interface KeyUsage {
   connectorSecrets: number;
   signingKeys: number;
   applicationSecrets: number;
+  integrationSecrets: number;
   codesInFlight: number;
 }
 
@@ -42,7 +50,7 @@ export class KeyRotationError extends Error {
 export type KeyRotationService = ReturnType<typeof createKeyRotationService>;
 
 /**
- * Moves every sealed value (connector secrets, signing keys, application secrets) under the current encryption key, so
+ * Moves every sealed value (connector secrets, signing keys, application secrets, the Supabase hook secret) under the current encryption key, so
  * the previous keys can be removed. Sealed values are few (one per connector and signing key), so
  * they are read whole, in one transaction.
  */
@@ -70,6 +78,13 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
       list: sealedValues.listSealedApplicationSecrets,
       replace: sealedValues.replaceSealedApplicationSecret,
       context: sealContext.applicationSecret,
+    },
+    {
+      name: 'integrationSecrets' as const,
+      label: 'integration',
+      list: listSealedHookSecrets,
+      replace: replaceSealedHookSecret,
+      context: hookSecretContext,
     },
   ];
 
@@ -158,13 +173,20 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
     const byKeyId = new Map<string, KeyUsage>(
       configuredKeyIds(keys).map((keyId) => [
         keyId,
-        { keyId, connectorSecrets: 0, signingKeys: 0, applicationSecrets: 0, codesInFlight: 0 },
+        { keyId, connectorSecrets: 0, signingKeys: 0, applicationSecrets: 0, integrationSecrets: 0, codesInFlight: 0 },
       ]),
     );
     const entry = (keyId: string) => {
       let found = byKeyId.get(keyId);
       if (!found) {
-        found = { keyId, connectorSecrets: 0, signingKeys: 0, applicationSecrets: 0, codesInFlight: 0 };
+        found = {
+          keyId,
+          connectorSecrets: 0,
+          signingKeys: 0,
+          applicationSecrets: 0,
+          integrationSecrets: 0,
+          codesInFlight: 0,
+        };
         byKeyId.set(keyId, found);
       }
       return found;
@@ -191,6 +213,7 @@ function describeSealed(usage: KeyUsage): string {
     usage.connectorSecrets ? plural(usage.connectorSecrets, 'connector secret') : '',
     usage.signingKeys ? plural(usage.signingKeys, 'token signing key') : '',
     usage.applicationSecrets ? plural(usage.applicationSecrets, 'application secret') : '',
+    usage.integrationSecrets ? plural(usage.integrationSecrets, 'integration hook secret') : '',
   ]
     .filter(Boolean)
     .join(', ');
