@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertConnectorFactory, type ConnectorFactory } from '@passline/connector-kit';
 import { builtInConnectors } from '@passline/connectors';
+import { adaptLogtoConnector, logtoConnectorCreator } from './logto-adapter/index.ts';
 import { resolvePackageFrom } from './resolve-package.ts';
 
 export interface ConnectorRegistry {
@@ -13,8 +14,9 @@ export interface ConnectorRegistry {
  * Built-in connectors plus custom ones named in PASSLINE_CONNECTORS. A custom entry is a path
  * (relative to the working directory) or a package name, looked up in the node_modules of the
  * working directory and its parents (then, failing that, beside the server itself); its module's
- * default export, or an export named `connector`, is the factory. Bad modules stop the boot with a
- * message naming the module.
+ * default export, or an export named `connector`, is the factory. A Logto connector package (its
+ * default export is Logto's `createConnector`) is adapted into a factory. Bad modules stop the boot
+ * with a message naming the module.
  */
 export async function loadConnectorRegistry(
   modules: readonly string[],
@@ -24,8 +26,9 @@ export async function loadConnectorRegistry(
   for (const factory of builtInConnectors) factories.set(factory.metadata.id, factory);
   for (const specifier of modules) {
     let loaded: Record<string, unknown>;
+    let target = specifier;
     try {
-      const target =
+      target =
         specifier.startsWith('.') || isAbsolute(specifier)
           ? pathToFileURL(resolve(cwd, specifier)).href
           : (resolvePackageFrom(cwd, specifier) ?? specifier);
@@ -33,8 +36,13 @@ export async function loadConnectorRegistry(
     } catch (error) {
       throw new Error(`PASSLINE_CONNECTORS: cannot load "${specifier}": ${(error as Error).message}`);
     }
-    const candidate = loaded.default ?? loaded.connector;
-    assertConnectorFactory(candidate, `PASSLINE_CONNECTORS: "${specifier}"`);
+    const source = `PASSLINE_CONNECTORS: "${specifier}"`;
+    const exported = loaded.default ?? loaded.connector;
+    const createLogto = logtoConnectorCreator(exported);
+    const candidate = createLogto
+      ? await adaptLogtoConnector(createLogto, { moduleUrl: moduleLocation(target), source })
+      : exported;
+    assertConnectorFactory(candidate, source);
     if (factories.has(candidate.metadata.id)) {
       throw new Error(
         `PASSLINE_CONNECTORS: "${specifier}" uses the id "${candidate.metadata.id}", which is already taken`,
@@ -46,6 +54,16 @@ export async function loadConnectorRegistry(
     list: () => [...factories.values()],
     get: (id) => factories.get(id),
   };
+}
+
+/** Where a module's file is, for a Logto connector's logo and README beside it. */
+function moduleLocation(target: string): string {
+  if (target.startsWith('file:')) return target;
+  try {
+    return import.meta.resolve(target);
+  } catch {
+    return target;
+  }
 }
 
 /**

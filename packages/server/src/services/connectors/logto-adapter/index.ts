@@ -1,0 +1,2 @@
+export { adaptLogtoConnector } from './adapter.ts';
+export { logtoConnectorCreator } from './detect.ts';
