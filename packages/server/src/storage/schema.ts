@@ -256,6 +256,31 @@ export interface ProtectionAlertsTable {
   error: string | null;
 }
 
+/** A Twilio Verify-compatible service (`VA…`), owned by the Account SID of the key that made it. */
+export interface TwilioVerifyServicesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  code_length: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A Twilio Verify-compatible verification (`VE…`) and the Passline verification behind it now. */
+export interface TwilioVerifyVerificationsTable {
+  sid: string;
+  service_sid: string;
+  /** E.164. */
+  phone: string;
+  channel: string;
+  /** The Passline verification holding the current code; a resend points it at the new one. */
+  verification_id: string;
+  /** JSON: `[{ attempt_sid, channel, time }]`, one per send, as Twilio lists them. */
+  send_code_attempts: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   protection_events: ProtectionEventsTable;
   protection_blocks: ProtectionBlocksTable;
@@ -277,4 +302,6 @@ export interface Database {
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
   admin_setup_tokens: AdminSetupTokensTable;
+  twilio_verify_services: TwilioVerifyServicesTable;
+  twilio_verify_verifications: TwilioVerifyVerificationsTable;
 }

@@ -6,6 +6,7 @@ import * as refreshTokenAuthTime from './0004-refresh-token-auth-time.ts';
 import * as protection from './0005-protection.ts';
 import * as oidc from './0006-oidc.ts';
 import * as routingReceipts from './0007-routing-receipts.ts';
+import * as twilioVerify from './0008-twilio-verify.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-protection': protection,
   '0006-oidc': oidc,
   '0007-routing-receipts': routingReceipts,
+  '0008-twilio-verify': twilioVerify,
 };
