@@ -45,6 +45,6 @@ export async function fetchOpenApiDocument(): Promise<Record<string, unknown>> {
 /** The text of src/openapi.ts for the given document. */
 export async function renderTypes(document: Record<string, unknown>): Promise<string> {
   // openapi-typescript's types want its own OpenAPI3 type; the document is Passline's JSON as served.
-  const ast = await openapiTS(document as Parameters<typeof openapiTS>[0]);
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]);
   return [...header, '// Source: GET /api/openapi.json.', astToString(ast)].join('\n');
 }

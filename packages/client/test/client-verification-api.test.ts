@@ -60,9 +60,10 @@ describeEachEngine('@passline/client against a running Passline', (database) => 
     const to = freshPhone();
     const client = createPasslineClient({ baseUrl, apiKey: passline.verifyKey });
     await unwrap(client.POST('/api/verifications', { body: { to, usage: 'Register' } }));
-    const cooldown = await unwrap(client.POST('/api/verifications', { body: { to, usage: 'Register' } })).catch(
-      (error: unknown) => error as PasslineError,
-    );
+    const cooldown = (await unwrap(client.POST('/api/verifications', { body: { to, usage: 'Register' } })).then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as PasslineError;
     expect(cooldown).toBeInstanceOf(PasslineError);
     expect(cooldown.code).toBe('rate_limit.resend_cooldown');
     expect(cooldown.retryAfterSeconds).toBeGreaterThan(0);
