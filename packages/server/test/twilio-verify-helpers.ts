@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import type { Config } from '../src/config.ts';
 import { manualClock, startTestPassline, type TestPassline, useDevSms } from './app.ts';
 import type { TestDatabase } from './engines.ts';
 import { freePort } from './oidc-test-app.ts';
@@ -6,14 +7,20 @@ import { freePort } from './oidc-test-app.ts';
 export type TwilioClient = ReturnType<typeof twilio>;
 
 /** Passline listening on 127.0.0.1 with its public URL set to that address (the `url` fields and `next_page_url`). */
-export async function startTwilioVerifyPassline(database: TestDatabase) {
+export async function startTwilioVerifyPassline(
+  database: TestDatabase,
+  options: { devSms?: boolean; config?: Partial<Config> } = {},
+) {
   const clock = manualClock();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const passline = await startTestPassline({ ...database, config: { ...database.config, publicUrl: url } }, { clock });
-  const dev = await useDevSms(passline);
+  const passline = await startTestPassline(
+    { ...database, config: { ...database.config, ...options.config, publicUrl: url } },
+    { clock },
+  );
+  const dev = options.devSms === false ? undefined : await useDevSms(passline);
   await passline.app.listen({ port, host: '127.0.0.1' });
-  return { passline, dev, clock, url };
+  return { passline, dev: dev as Awaited<ReturnType<typeof useDevSms>>, clock, url };
 }
 
 /** A verify key and the SDK client an app would build from its Account SID and key, pointed at Passline. */
