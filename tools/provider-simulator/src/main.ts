@@ -1,6 +1,6 @@
 import { startProviderSimulator } from './server.ts';
 
-// `npm run simulator` — a local stand-in for Twilio, Aliyun and Tencent SMS. Point a connector's
+// `npm run simulator` — a local stand-in for the SMS providers Passline ships connectors for. Point a connector's
 // `endpoint` at the printed URL and use the printed credentials.
 const port = Number(process.env.SIMULATOR_PORT ?? 4010);
 const simulator = await startProviderSimulator({ port, host: process.env.SIMULATOR_HOST ?? '127.0.0.1' });
