@@ -54,6 +54,7 @@ describeEachEngine('Twilio Verify-compatible API with the twilio SDK', (database
     const right = await service().verificationChecks.create({ to, code });
     expect(right).toMatchObject({ sid: sent.sid, status: 'approved', valid: true, serviceSid, accountSid });
     expect(JSON.stringify(right.toJSON())).not.toContain(code);
+    expect(passline.logs()).not.toContain(code);
 
     const gone = await rejection(service().verifications(sent.sid).fetch());
     expect(gone).toMatchObject({ status: 404, code: 20404 });
@@ -177,6 +178,10 @@ describeEachEngine('Twilio Verify-compatible API with the twilio SDK', (database
     expect(call).toMatchObject({ status: 400, code: 60223 });
     const noTarget = await rejection(service().verificationChecks.create({ code: '123456' }));
     expect(noTarget).toMatchObject({ status: 400, code: 60200 });
+    const notASid = await rejection(
+      service().verificationChecks.create({ verificationSid: freshPhone(), code: '123456' }),
+    );
+    expect(notASid).toMatchObject({ status: 404, code: 20404 });
     const badCode = await rejection(service().verificationChecks.create({ to: freshPhone(), code: 'abc' }));
     expect(badCode.message).toContain('Invalid parameter `Code`');
     const badStatus = await rejection(

@@ -203,7 +203,11 @@ export function createTwilioVerify(deps: TwilioVerifyCoreDeps) {
     ): Promise<VerificationState> {
       await serviceOf(accountSid, serviceSid);
       const target = input.verificationSid ?? input.to ?? '';
-      const row = await find(serviceSid, target);
+      // A VerificationSid is only ever a SID: "VerificationSid=+1…" must not be read as a number.
+      const row =
+        input.verificationSid === undefined
+          ? await find(serviceSid, target)
+          : await verifications.findTwilioVerifyVerificationBySid(db, serviceSid, input.verificationSid);
       if (!row) throw gone(serviceSid, target);
       const record = await deps.verifications.find(row.verification_id);
       // An exhausted code answers 60202 until it would have expired; then it is gone like the others.
