@@ -50,11 +50,13 @@ export function logtoConfigSchema(connector: LogtoConnector): LogtoConfigSchema 
   if (!('timeoutMs' in shape)) shape.timeoutMs = timeoutField();
 
   // Loose: a field the connector reads but declares nowhere still reaches it.
-  const schema = z.looseObject(shape).superRefine((config, context) => {
-    const checked = connector.configGuard.safeParse(toLogtoConfig(config));
+  const schema = z.looseObject(shape).check((payload) => {
+    // Passline's own checks speak first; the guard would repeat them in its words.
+    if (payload.issues.length > 0) return;
+    const checked = connector.configGuard.safeParse(toLogtoConfig(payload.value));
     if (checked.success) return;
     for (const issue of checked.error.issues) {
-      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      payload.issues.push({ code: 'custom', path: issue.path, message: issue.message, input: payload.value });
     }
   });
   return { schema: schema as unknown as z.ZodType<Record<string, unknown>>, configTemplate };

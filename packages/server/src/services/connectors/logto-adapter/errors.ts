@@ -124,12 +124,27 @@ function zodIssuesOf(data: unknown): Array<{ path: string; message: string }> | 
   }));
 }
 
-/** What the provider said, as Logto connectors pass it: `{ message }` (often the raw answer body) or any JSON. */
+/**
+ * What the provider said, as Logto connectors pass it: `{ message }`, often the raw answer body
+ * (SmsAero: `{"success":false,"message":"..."}`), whose own `message` is then the provider's words.
+ */
 function providerText(data: unknown): string | undefined {
   if (data === undefined || data === null) return undefined;
   const message = (data as { message?: unknown }).message;
   const text = typeof data === 'string' ? data : typeof message === 'string' ? message : safeJson(data);
-  return text ? text.slice(0, 500) : undefined;
+  if (!text) return undefined;
+  return (messageInBody(text) ?? text).slice(0, 500);
+}
+
+function messageInBody(text: string): string | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const said = typeof body.message === 'string' ? body.message : body.error;
+    return typeof said === 'string' && said ? said : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeJson(value: unknown): string | undefined {
