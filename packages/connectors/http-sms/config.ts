@@ -4,10 +4,23 @@ import { Webhook } from 'standardwebhooks';
 export { defaultProviderTimeoutMs as defaultTimeoutMs } from '@passline/connector-kit';
 
 /**
- * Hosts that may be reached over plain http: the request carries the code, the Authorization
- * header and the signature, so anywhere else it must be encrypted on the way.
+ * Hosts that may be reached over plain http: this machine and private networks (a gateway beside
+ * Passline in the same Docker network or Kubernetes namespace is usually plain http). The request
+ * carries the code, the Authorization header and the signature, so across the internet it must be
+ * encrypted on the way.
  */
 export const loopbackHosts = ['localhost', '127.0.0.1', '[::1]'] as const;
+const privateSuffixes = ['.localhost', '.local', '.internal', '.lan', '.home.arpa', '.svc', '.cluster.local'];
+const privateIpv4 = /^(10|127)\.\d+\.\d+\.\d+$|^192\.168\.\d+\.\d+$|^172\.(1[6-9]|2\d|3[01])\.\d+\.\d+$/;
+
+/** Loopback, RFC 1918 / unique-local addresses, single-label names (container and service names) and private suffixes. */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if ((loopbackHosts as readonly string[]).includes(host) || privateIpv4.test(host)) return true;
+  if (host.startsWith('[')) return /^\[f[cd][0-9a-f]{2}:/.test(host);
+  if (!host.includes('.')) return true;
+  return privateSuffixes.some((suffix) => host.endsWith(suffix));
+}
 
 /** Longest text template: ten concatenated SMS parts, more than any code message needs. */
 export const maxTextLength = 1600;
@@ -32,10 +45,11 @@ const endpoint = z
         message: 'the endpoint must not carry a user or password; put the credentials in "authorization"',
       });
     }
-    if (url.protocol === 'http:' && !(loopbackHosts as readonly string[]).includes(url.hostname)) {
+    if (url.protocol === 'http:' && !isPrivateHost(url.hostname)) {
       context.addIssue({
         code: 'custom',
-        message: `the endpoint must use https (plain http only for ${loopbackHosts.join(', ')}): the request carries the code and your Authorization header across the network`,
+        message:
+          'the endpoint must use https (plain http only for this machine and private networks: localhost, 10.x, 172.16-31.x, 192.168.x, single-label names such as sms-gateway, *.internal, *.local, *.svc): the request carries the code and your Authorization header across the network',
       });
     }
   })

@@ -24,13 +24,23 @@ describe('http-sms config', () => {
     ).toBeUndefined();
   });
 
-  it('requires an https endpoint, except on this machine', () => {
+  it('requires an https endpoint, except on this machine and private networks', () => {
     for (const endpoint of [
       'http://localhost:8080/sms',
       'http://127.0.0.1:4010/http-sms/messages',
       'http://[::1]/sms',
+      'http://sms-gateway:8080/send',
+      'http://10.0.3.7/send',
+      'http://172.20.0.5/send',
+      'http://192.168.1.20/send',
+      'http://[fd12:3456::1]/send',
+      'http://sms.gateway.svc.cluster.local/send',
+      'http://gateway.internal/send',
     ]) {
       expect(parseConnectorConfig(httpSmsConnector, { ...base, endpoint }).endpoint).toBe(endpoint);
+    }
+    for (const publicHost of ['http://172.32.0.1/send', 'http://8.8.8.8/send', 'http://[2001:db8::1]/send']) {
+      expect(refusal({ ...base, endpoint: publicHost }).message, publicHost).toContain('must use https');
     }
     const plain = refusal({ ...base, endpoint: 'http://sms.example.com/send' });
     expect(plain.kind).toBe('invalid_config');
