@@ -54,7 +54,12 @@ describeEachEngine('Twilio Verify-compatible API with the twilio SDK', (database
     const right = await service().verificationChecks.create({ to, code });
     expect(right).toMatchObject({ sid: sent.sid, status: 'approved', valid: true, serviceSid, accountSid });
     expect(JSON.stringify(right.toJSON())).not.toContain(code);
-    expect(passline.logs()).not.toContain(code);
+    // dev-sms writes its messages to the log by design (it stands in for the phone); nothing else may.
+    const logs = passline
+      .logs()
+      .split('\n')
+      .filter((line) => !line.includes('dev-sms message'));
+    expect(logs.join('\n')).not.toContain(code);
 
     const gone = await rejection(service().verifications(sent.sid).fetch());
     expect(gone).toMatchObject({ status: 404, code: 20404 });
