@@ -19,6 +19,7 @@ import { ConnectorDetailsPage } from './pages/ConnectorDetailsPage.tsx';
 import { ConnectorSetupPage } from './pages/ConnectorSetupPage.tsx';
 import { ConnectorsPage } from './pages/ConnectorsPage.tsx';
 import { DevOutboxPage } from './pages/DevOutboxPage.tsx';
+import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
 import { MessagesPage } from './pages/MessagesPage.tsx';
 import { ProtectionPage } from './pages/Protection.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
@@ -95,6 +96,7 @@ const navItems = [
   { path: '/sign-in-experience', label: 'Sign-in experience' },
   { path: '/messages', label: 'Messages' },
   { path: '/protection', label: 'Protection' },
+  { path: '/integrations', label: 'Integrations' },
   { path: '/api-keys', label: 'API keys' },
 ];
 
@@ -151,6 +153,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   else if (path === '/messages') page = <MessagesPage />;
   else if (path === '/protection') page = <ProtectionPage />;
   else if (path === '/api-keys') page = <ApiKeysPage />;
+  else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/dev-outbox') page = <DevOutboxPage />;
   else if (path === '/applications') page = <ApplicationsPage />;
   else if (applicationMatch?.[1]) page = <ApplicationDetailsPage id={decodeURIComponent(applicationMatch[1])} />;
