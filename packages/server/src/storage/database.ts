@@ -112,6 +112,9 @@ export function openStorage(database: Config['database'], options: { searchPath?
   };
 }
 
+/** PostgreSQL error codes of a catalog scan that raced a concurrent DROP (see migrate). */
+const introspectionRaces = new Set(['3F000', '42P01', '42703']);
+
 /** Applies pending migrations; a second run on the same database applies nothing. */
 export async function migrate(db: Kysely<Database>): Promise<string[]> {
   // On PostgreSQL the migrator looks for its tables across all schemas; pinning them to the
@@ -136,9 +139,10 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     // The migrator lists the tables of every schema in the database, asking has_schema_privilege
     // and pg_get_serial_sequence of each; a schema or table that another client drops meanwhile
     // (another application sharing the cluster, a parallel test run) fails that scan with
-    // invalid_schema_name or undefined_table. Migrations run in a transaction, so nothing was
-    // changed and the whole run is simply repeated; a real error repeats and is thrown.
+    // invalid_schema_name, undefined_table or undefined_column (a column read from the catalog of a
+    // table dropped a moment later). Migrations run in a transaction, so nothing was changed and the
+    // whole run is simply repeated; a real error repeats and is thrown.
     const code = (error as { code?: string }).code;
-    if ((code !== '3F000' && code !== '42P01') || attempt === 20) throw error;
+    if (!introspectionRaces.has(code ?? '') || attempt === 20) throw error;
   }
 }
