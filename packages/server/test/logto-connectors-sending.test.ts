@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { secretMask } from '@passline/connector-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildConfig, fieldsOf, initialState } from '../../console/src/config-form.ts';
+import { checkTemplates, vocabularyOf } from '../../console/src/template-lint.ts';
 import { startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 
@@ -277,6 +279,37 @@ describeEachEngine('Logto connectors: sending through the real SmsAero and Gatew
     expect(smsAero.received.at(-1)).toMatchObject({
       authorization: `Basic ${Buffer.from('ops@example.com:aero-key').toString('base64')}`,
       body: { sign: 'Edited' },
+    });
+  });
+
+  it("works with the console's form, template editor and test panel as they read the factory", async () => {
+    const factory = (await passline.request('GET', `/api/connector-factories/${gatewayApiId}`)).body;
+    const fields = fieldsOf(factory);
+    expect(fields.map((field) => [field.name, field.kind])).toEqual([
+      ['endpoint', 'text'],
+      ['apiToken', 'secret'],
+      ['sender', 'text'],
+      ['templates', 'templates'],
+      ['timeoutMs', 'number'],
+    ]);
+    // A new connector starts with Passline's default texts, which the editor accepts as they are.
+    const state = initialState(factory, fields);
+    const itemSchema = factory.configSchema.properties.templates.items;
+    expect(checkTemplates(state.templates, itemSchema, vocabularyOf(factory)).ok).toBe(true);
+    const noCode = JSON.stringify(templates.map((item) => ({ ...item, content: 'hello' })));
+    const flagged = checkTemplates(noCode, itemSchema, vocabularyOf(factory));
+    expect(flagged.ok).toBe(false);
+
+    const values = { ...state.values, endpoint: `${gatewayApi.url}/rest/mtsms`, apiToken: gatewayApi.token, sender: 'Form' };
+    const built = buildConfig(fields, { ...state, values }, JSON.parse(state.templates));
+    expect(built.fieldErrors).toEqual({});
+    const tested = await passline.request('POST', `/api/connector-factories/${gatewayApiId}/test`, {
+      body: { to: danishNumber(), config: built.config },
+    });
+    expect(tested.status, JSON.stringify(tested.body)).toBe(200);
+    expect(gatewayApi.received.at(-1)?.body).toMatchObject({
+      sender: 'Form',
+      message: expect.stringMatching(/^Your verification code is \d{6}\. It is valid for 10 minutes\.$/),
     });
   });
 
