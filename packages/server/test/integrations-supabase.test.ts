@@ -30,6 +30,9 @@ describeEachEngine('Supabase Send SMS hook → Passline', (database) => {
     expect(answer.body.error).toMatchObject({ http_code: 503, code: 'integration.not_configured' });
     expect(answer.body.error.message).toEqual(expect.any(String));
     expect(await outbox(phone)).toEqual([]);
+    // A call that is not even signed gets the same 401 whether or not a secret is set.
+    const unsigned = await passline.request('POST', hookPath, { key: null, body: sendSmsPayload(phone, '123456') });
+    expect([unsigned.status, unsigned.body.error.code]).toEqual([401, 'integration.signature_invalid']);
     const settings = await passline.request('GET', '/api/settings/integrations');
     expect(settings.body.supabase).toMatchObject({ hookSecretSet: false, updatedAt: null });
     expect(settings.body.supabase.endpoint).toMatch(/\/api\/integrations\/supabase\/send-sms$/);
@@ -68,6 +71,23 @@ describeEachEngine('Supabase Send SMS hook → Passline', (database) => {
       .split('\n')
       .filter((line) => !line.includes('dev-sms message'));
     expect(otherLines.join('\n')).not.toContain('246810');
+  });
+
+  it('takes the JSON content type with a charset, and refuses other media types', async () => {
+    const phone = freshPhone();
+    const call = signedHookCall(secret, sendSmsPayload(phone, '515151'));
+    const withCharset = await passline.request('POST', hookPath, {
+      key: null,
+      rawBody: call.rawBody,
+      headers: { ...call.headers, 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect([withCharset.status, withCharset.body]).toEqual([200, {}]);
+    const text = await passline.request('POST', hookPath, {
+      key: null,
+      rawBody: call.rawBody,
+      headers: { ...call.headers, 'content-type': 'text/plain' },
+    });
+    expect([text.status, text.body.error.code]).toEqual([415, 'request.unsupported_media_type']);
   });
 
   it('refuses calls that are not signed with the secret, or signed too long ago, and sends nothing', async () => {

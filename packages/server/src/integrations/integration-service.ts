@@ -12,6 +12,7 @@ import { clientIpOf, internationalNumber, type LogtoSmsRequest, localeOf, usageF
 import {
   hookSecretUsable,
   normaliseHookSecret,
+  requireSignatureHeaders,
   type SupabaseSendSms,
   supabaseSendSmsSchema,
   verifyHookSignature,
@@ -115,6 +116,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
      * before the body is even parsed. Returns the parsed call; nothing is sent yet.
      */
     async verifySupabaseCall(rawBody: string, headers: Record<string, unknown>): Promise<SupabaseSendSms> {
+      requireSignatureHeaders(headers);
       verifyHookSignature(await supabaseHookSecret(), rawBody, headers);
       let json: unknown;
       try {

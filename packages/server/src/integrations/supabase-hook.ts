@@ -35,6 +35,7 @@ export function hookSecretUsable(secret: string): boolean {
  */
 export function verifyHookSignature(secret: string, rawBody: string, headers: Record<string, unknown>): void {
   const header = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : '');
+  requireSignatureHeaders(headers);
   try {
     new Webhook(normaliseHookSecret(secret)).verify(
       rawBody,
@@ -50,6 +51,17 @@ export function verifyHookSignature(secret: string, rawBody: string, headers: Re
     throw new AppError('integration.signature_invalid', signatureMessage(error.message), undefined, undefined, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Checked before the secret is read, so a call that is not even signed gets the same 401 whether
+ * or not a secret is set.
+ */
+export function requireSignatureHeaders(headers: Record<string, unknown>): void {
+  const present = (name: string) => typeof headers[name] === 'string' && headers[name] !== '';
+  if (!present('webhook-id') || !present('webhook-timestamp') || !present('webhook-signature')) {
+    throw new AppError('integration.signature_invalid', signatureMessage('Missing required headers'));
   }
 }
 
