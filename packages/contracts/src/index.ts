@@ -5,6 +5,7 @@
 export * from './accounts.ts';
 export * from './api-keys.ts';
 export * from './applications.ts';
+export * from './audit-log.ts';
 export * from './challenge.ts';
 export * from './client.ts';
 export * from './connectors.ts';

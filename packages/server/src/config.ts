@@ -78,6 +78,8 @@ const environmentSchema = z.object({
     }),
   PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   PASSLINE_DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
+  // How long the audit log keeps an entry; 0 keeps every entry.
+  PASSLINE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
 });
 
 export interface Config {
@@ -110,6 +112,8 @@ export interface Config {
   publicUrl?: string;
   /** Secrets that protection settings refer to: a CAPTCHA's secret key, the alert webhook's signing secret. */
   protectionSecrets?: { challengeSecret: string | undefined; alertWebhookSecret: string | undefined };
+  /** Days the audit log keeps an entry (PASSLINE_AUDIT_RETENTION_DAYS); 0 keeps them forever; unset: 365. */
+  auditRetentionDays?: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -168,6 +172,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       challengeSecret: env.PASSLINE_CHALLENGE_SECRET,
       alertWebhookSecret: env.PASSLINE_ALERT_WEBHOOK_SECRET,
     },
+    auditRetentionDays: env.PASSLINE_AUDIT_RETENTION_DAYS,
   });
 }
 

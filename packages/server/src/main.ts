@@ -6,6 +6,8 @@ import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/password-check.ts';
 import { createPasslineSessionSource } from './accounts/user-admin/passline-sessions.ts';
 import { userAdminRoutes } from './accounts/user-admin/user-admin-routes.ts';
+import { auditLogRoutes } from './audit/audit-routes.ts';
+import { type AuditService, createAuditService } from './audit/audit-service.ts';
 import { createUserAdmin, type UserAdmin } from './accounts/user-admin/user-admin-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -70,6 +72,8 @@ export interface Passline {
   publicUrl(): string;
   /** End users as admins manage them (GET /api/users …): suspension, deletion, sessions. */
   userAdmin: UserAdmin;
+  /** Administrative changes: who, from where, what (GET /api/audit-log). */
+  auditLog: AuditService;
   /** Work that finishes after its request was answered; `close()` waits for it. */
   background: BackgroundTasks;
   /** Deletes ended buckets, blocks and old protection events every 10 minutes. */
@@ -167,8 +171,10 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       // End-user sends deliver after the response; their failures are in the message log too.
       background,
     });
+    const auditLog = createAuditService({ db: storage.db, clock, retentionDays: config.auditRetentionDays });
     const adminAuth = createAdminAuthService({
       db: storage.db,
+      auditLog,
       limiter,
       clock,
       options: overrides.adminAuth,
@@ -229,9 +235,11 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       }),
       publicUrl: issuer,
       consoleSessions: adminAuth,
+      auditLog,
       // The add-ons' routes: console sign-in, end-user accounts, the users admin, OpenID Connect.
       plugins: [
         adminAuthRoutes({ adminAuth }),
+        auditLogRoutes({ auditLog, apiKeys }),
         accounts.routes({ apiKeys }),
         userAdminRoutes({ userAdmin, apiKeys }),
         oidc.routes({ apiKeys }),
@@ -255,7 +263,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       durably: storage.durably,
       clock,
       logger,
-      tasks: { oidcRecords: oidc.deleteExpired },
+      tasks: { oidcRecords: oidc.deleteExpired, auditLog: auditLog.deleteExpired },
     });
     const server = app;
     return {
@@ -276,6 +284,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       accounts,
       oidc,
       userAdmin,
+      auditLog,
       background,
       housekeeping,
       async close() {

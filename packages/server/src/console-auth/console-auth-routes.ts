@@ -115,7 +115,7 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
       },
       async (request, reply) => {
         const admin = await requireConsoleSession(deps.adminAuth, request);
-        await deps.adminAuth.signOut(admin);
+        await deps.adminAuth.signOut(admin, request.ip);
         reply.clearCookie(sessionCookieName, { path: '/' });
         return reply.status(204).send(null);
       },

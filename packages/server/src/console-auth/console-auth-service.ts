@@ -1,11 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { AuditActor, AuditService } from '../audit/audit-service.ts';
 import { ipLimitKey } from '../client-ip.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import type { AuthenticatedAdmin } from '../http/auth.ts';
 import type { LimitRule, RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { Database } from '../storage/schema.ts';
@@ -90,10 +91,13 @@ export function createAdminAuthService(deps: {
   db: Kysely<Database>;
   limiter: RateLimiter;
   clock: Clock;
+  /** Admin creation and every sign-in outcome go to the audit log. */
+  auditLog: AuditService;
   options?: Partial<AdminAuthOptions>;
 }) {
-  const { db, clock } = deps;
+  const { db, clock, auditLog } = deps;
   const options = { ...defaultAdminAuthOptions, ...deps.options };
+  const nobody: AuditActor = { type: 'anonymous', id: null, name: null };
 
   async function limitAttempts(kind: 'sign-in' | 'setup', username: string | undefined, ip: string): Promise<void> {
     const client = ipLimitKey(ip);
@@ -168,6 +172,21 @@ export function createAdminAuthService(deps: {
     };
   }
 
+  /**
+   * A refused sign-in. The username is recorded only when it names an admin: a password typed into
+   * the username field by mistake must not land in the audit log. A lockout is recorded once per
+   * window and address, not once per refused attempt.
+   */
+  async function recordRefusal(action: 'admin.sign_in_failed' | 'admin.locked_out', username: string, ip: string) {
+    const known = (await findAdminByUsername(db, username)) !== undefined;
+    const target = { type: 'admin', id: known ? username : null };
+    if (action === 'admin.locked_out') {
+      const withinMs = options.attemptWindowMs;
+      if (await auditLog.recordedRecently({ action, targetId: target.id, ip, withinMs })) return;
+    }
+    await auditLog.record({ actor: nobody, ip, action, target, after: known ? null : { knownAdmin: false } });
+  }
+
   async function newAdminRow(username: string, password: string) {
     const now = clock.now();
     return {
@@ -218,6 +237,16 @@ export function createAdminAuthService(deps: {
           throw new AppError('admin.setup_token_invalid');
         }
         await insertAdmin(trx, row);
+        await auditLog.record(
+          {
+            actor: { type: 'setup', id: null, name: null },
+            ip: input.ip,
+            action: 'admin.create',
+            target: { type: 'admin', id: row.username },
+            after: { id: row.id, username: row.username },
+          },
+          trx,
+        );
       });
       return startSession(row.id, row.username);
     },
@@ -232,17 +261,44 @@ export function createAdminAuthService(deps: {
         }
         await insertAdmin(trx, row);
         await deleteAllAdminSetupTokens(trx, clock.now());
+        await auditLog.record(
+          {
+            actor: { type: 'cli', id: null, name: null },
+            ip: null,
+            action: 'admin.create',
+            target: { type: 'admin', id: row.username },
+            after: { id: row.id, username: row.username },
+          },
+          trx,
+        );
       });
       return { id: row.id, username: row.username };
     },
 
     async signIn(input: { username: string; password: string; ip: string }): Promise<NewSession> {
       const username = input.username.trim().toLowerCase().slice(0, 64);
-      await limitAttempts('sign-in', username, input.ip);
+      try {
+        await limitAttempts('sign-in', username, input.ip);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'admin.too_many_attempts') {
+          await recordRefusal('admin.locked_out', username, input.ip);
+        }
+        throw error;
+      }
       const admin = await findAdminByUsername(db, username);
       const matches = await verifyPassword(input.password, admin?.password_hash ?? (await decoyPasswordHash()));
-      if (!admin || !matches) throw new AppError('admin.invalid_credentials');
-      return startSession(admin.id, admin.username);
+      if (!admin || !matches) {
+        await recordRefusal('admin.sign_in_failed', username, input.ip);
+        throw new AppError('admin.invalid_credentials');
+      }
+      const created = await startSession(admin.id, admin.username);
+      await auditLog.record({
+        actor: { type: 'admin', id: admin.id, name: admin.username },
+        ip: input.ip,
+        action: 'admin.sign_in',
+        target: { type: 'admin', id: admin.username },
+      });
+      return created;
     },
 
     /** The admin behind a session cookie, or undefined when the session is unknown or over. */
@@ -280,8 +336,14 @@ export function createAdminAuthService(deps: {
       };
     },
 
-    async signOut(admin: AuthenticatedAdmin): Promise<void> {
+    async signOut(admin: AuthenticatedAdmin, ip: string): Promise<void> {
       await sessionQueries.deleteAdminSessionById(db, admin.sessionId);
+      await auditLog.record({
+        actor: { type: 'admin', id: admin.adminId, name: admin.username },
+        ip,
+        action: 'admin.sign_out',
+        target: { type: 'admin', id: admin.username },
+      });
     },
   };
 }

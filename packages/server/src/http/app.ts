@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { TrustProxy } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
@@ -59,6 +60,8 @@ export interface HttpDeps {
   health: ConnectorHealthService;
   /** Console sign-in's sessions, for the admin guard (see auth.ts). */
   consoleSessions: ConsoleSessions;
+  /** The audit log, decorated for every route's `audit(request, …)` (see audit/audit-request.ts). */
+  auditLog: AuditService;
   /** The add-ons' routes (console sign-in, accounts), registered after the core's. */
   plugins: FastifyPluginAsyncZod[];
   /** Which peers may set X-Forwarded-For (config.ts explains the values). */
@@ -95,6 +98,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('admin', undefined);
   app.decorate('consoleSessions', deps.consoleSessions);
+  app.decorate('auditLog', deps.auditLog);
   await app.register(cookie);
 
   await app.register(swagger, {

@@ -281,6 +281,23 @@ export interface TwilioVerifyVerificationsTable {
   updated_at: number;
 }
 
+/** One administrative change (audit/). Never updated; deleted only past the retention. */
+export interface AuditLogTable {
+  id: string;
+  created_at: number;
+  /** admin (console session), api_key, cli, setup (the first-run setup token), anonymous (failed sign-ins). */
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  ip: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** JSON snapshots with secrets already redacted; null when there is nothing to show. */
+  before_json: string | null;
+  after_json: string | null;
+}
+
 export interface Database {
   protection_events: ProtectionEventsTable;
   protection_blocks: ProtectionBlocksTable;
@@ -304,4 +321,5 @@ export interface Database {
   admin_setup_tokens: AdminSetupTokensTable;
   twilio_verify_services: TwilioVerifyServicesTable;
   twilio_verify_verifications: TwilioVerifyVerificationsTable;
+  audit_log: AuditLogTable;
 }

@@ -1,5 +1,6 @@
 import { signInExperienceSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { audit } from '../../audit/audit-request.ts';
 import { requireScope } from '../../http/auth.ts';
 import { authErrors, errorResponseSchema } from '../../http/schemas.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
@@ -38,7 +39,12 @@ export function signInExperienceRoutes(deps: {
           response: { 200: signInExperienceSchema, 400: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => deps.signInExperience.update(request.body),
+      async (request) => {
+        const before = await deps.signInExperience.get();
+        const after = await deps.signInExperience.update(request.body);
+        await audit(request, 'settings.update', { type: 'settings', id: 'sign-in-experience' }, { before, after });
+        return after;
+      },
     );
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../audit/audit-request.ts';
 import { requireScope } from '../../http/auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../../http/schemas.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
@@ -70,7 +71,21 @@ export function userAdminRoutes(deps: { userAdmin: UserAdmin; apiKeys: ApiKeySer
           response: { 200: userSummarySchema, 400: errorResponseSchema, ...notFound, ...authErrors },
         },
       },
-      async (request) => deps.userAdmin.setSuspended(request.params.id, request.body.suspended),
+      async (request) => {
+        const { id } = request.params;
+        const before = await deps.userAdmin.get(id);
+        const after = await deps.userAdmin.setSuspended(id, request.body.suspended);
+        await audit(
+          request,
+          after.suspended ? 'user.suspend' : 'user.unsuspend',
+          { type: 'user', id },
+          {
+            before: { suspended: before.suspended },
+            after: { suspended: after.suspended },
+          },
+        );
+        return after;
+      },
     );
 
     app.delete(
@@ -85,7 +100,18 @@ export function userAdminRoutes(deps: { userAdmin: UserAdmin; apiKeys: ApiKeySer
         },
       },
       async (request, reply) => {
-        await deps.userAdmin.delete(request.params.id);
+        const { id } = request.params;
+        const before = await deps.userAdmin.get(id);
+        await deps.userAdmin.delete(id);
+        // The phone number is personal data: the entry names the user by id and keeps no number.
+        await audit(
+          request,
+          'user.delete',
+          { type: 'user', id },
+          {
+            before: { suspended: before.suspended, createdAt: before.createdAt, sessions: before.sessions.length },
+          },
+        );
         return reply.status(204).send(null);
       },
     );
@@ -102,7 +128,11 @@ export function userAdminRoutes(deps: { userAdmin: UserAdmin; apiKeys: ApiKeySer
           response: { 200: revokedSessionsSchema, 400: errorResponseSchema, ...notFound, ...authErrors },
         },
       },
-      async (request) => deps.userAdmin.revokeSessions(request.params.id),
+      async (request) => {
+        const revoked = await deps.userAdmin.revokeSessions(request.params.id);
+        await audit(request, 'user.sessions_revoke', { type: 'user', id: request.params.id }, { after: revoked });
+        return revoked;
+      },
     );
   };
 }

@@ -1,6 +1,7 @@
 import { apiKeyScopes, apiKeysSchema, createdApiKeySchema, noContentSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../audit/audit-request.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
@@ -35,7 +36,12 @@ export function apiKeyRoutes(deps: { apiKeys: ApiKeyService }): FastifyPluginAsy
           response: { 201: createdApiKeySchema, ...authErrors },
         },
       },
-      async (request, reply) => reply.status(201).send(await deps.apiKeys.create(request.body)),
+      async (request, reply) => {
+        const created = await deps.apiKeys.create(request.body);
+        // The key itself is in this response only, never in the audit log.
+        await audit(request, 'api_key.create', { type: 'api_key', id: created.apiKey.id }, { after: created.apiKey });
+        return reply.status(201).send(created);
+      },
     );
 
     app.delete(
@@ -50,7 +56,11 @@ export function apiKeyRoutes(deps: { apiKeys: ApiKeyService }): FastifyPluginAsy
         },
       },
       async (request, reply) => {
-        await deps.apiKeys.revoke(request.params.id);
+        const { id } = request.params;
+        const before = (await deps.apiKeys.list()).find((key) => key.id === id);
+        await deps.apiKeys.revoke(id);
+        const after = (await deps.apiKeys.list()).find((key) => key.id === id);
+        await audit(request, 'api_key.revoke', { type: 'api_key', id }, { before, after });
         return reply.status(204).send(null);
       },
     );

@@ -8,6 +8,8 @@ import {
 } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../audit/audit-request.ts';
+import { changedSecretFields, connectorSnapshot } from '../../audit/connector-snapshot.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ConnectorService } from '../../services/connectors/connector-service.ts';
 import { requireScope } from '../auth.ts';
@@ -112,6 +114,14 @@ export function connectorRoutes(deps: {
       async (request, reply) => {
         const created = await deps.connectors.create(request.body);
         if (created.active && created.type === 'sms') await deps.routing.activated(created.id);
+        await audit(
+          request,
+          'connector.create',
+          { type: 'connector', id: created.id },
+          {
+            after: connectorSnapshot(created),
+          },
+        );
         return reply.status(201).send(created);
       },
     );
@@ -143,7 +153,24 @@ export function connectorRoutes(deps: {
           response: { 200: connectorSchema, 400: errorResponseSchema, 404: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => deps.connectors.update(request.params.id, request.body),
+      async (request) => {
+        const before = await deps.connectors.get(request.params.id);
+        const after = await deps.connectors.update(request.params.id, request.body);
+        const secrets = changedSecretFields(
+          deps.connectors.getFactory(after.factoryId).secretFields,
+          request.body.config,
+        );
+        await audit(
+          request,
+          'connector.update',
+          { type: 'connector', id: after.id },
+          {
+            before: connectorSnapshot(before),
+            after: connectorSnapshot(after, secrets),
+          },
+        );
+        return after;
+      },
     );
 
     app.delete(
@@ -158,8 +185,17 @@ export function connectorRoutes(deps: {
         },
       },
       async (request, reply) => {
+        const before = await deps.connectors.get(request.params.id);
         await deps.connectors.remove(request.params.id);
         await deps.routing.removed(request.params.id);
+        await audit(
+          request,
+          'connector.delete',
+          { type: 'connector', id: before.id },
+          {
+            before: connectorSnapshot(before),
+          },
+        );
         return reply.status(204).send(null);
       },
     );
@@ -176,8 +212,18 @@ export function connectorRoutes(deps: {
         },
       },
       async (request) => {
+        const before = await deps.connectors.get(request.params.id);
         const activated = await deps.connectors.activate(request.params.id);
         if (activated.type === 'sms') await deps.routing.activated(activated.id);
+        await audit(
+          request,
+          'connector.activate',
+          { type: 'connector', id: activated.id },
+          {
+            before: connectorSnapshot(before),
+            after: connectorSnapshot(activated),
+          },
+        );
         return activated;
       },
     );

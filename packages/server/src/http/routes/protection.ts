@@ -7,6 +7,7 @@ import {
 } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../audit/audit-request.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ProtectionReports } from '../../services/protection/protection-reports.ts';
 import {
@@ -47,7 +48,12 @@ export function protectionRoutes(deps: {
           response: { 200: protectionSettingsSchema, 400: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => deps.settings.update(request.body),
+      async (request) => {
+        const before = await deps.settings.get();
+        const after = await deps.settings.update(request.body);
+        await audit(request, 'protection.update', { type: 'settings', id: 'protection' }, { before, after });
+        return after;
+      },
     );
 
     app.get(
@@ -113,6 +119,7 @@ export function protectionRoutes(deps: {
       },
       async (request, reply) => {
         await deps.reports.clearBlock(request.params.key);
+        await audit(request, 'protection.block_clear', { type: 'protection_block', id: request.params.key });
         return reply.status(204).send(null);
       },
     );

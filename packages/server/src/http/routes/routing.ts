@@ -1,6 +1,7 @@
 import { connectorHealthListSchema, routeResolutionSchema, routingLimits, smsRoutingSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../audit/audit-request.ts';
 import { maskPhone, parsePhone } from '../../phone.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ConnectorService } from '../../services/connectors/connector-service.ts';
@@ -51,7 +52,12 @@ export function routingRoutes(deps: {
           response: { 200: smsRoutingSchema, 400: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => deps.routing.put(request.body),
+      async (request) => {
+        const before = await deps.routing.get();
+        const after = await deps.routing.put(request.body);
+        await audit(request, 'routing.update', { type: 'routing', id: 'sms' }, { before, after });
+        return after;
+      },
     );
 
     app.get(

@@ -1,5 +1,6 @@
 import { verificationSettingsSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { audit } from '../../audit/audit-request.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import { type SettingsService, verificationSettingsPatchSchema } from '../../services/settings-service.ts';
 import { requireScope } from '../auth.ts';
@@ -35,7 +36,12 @@ export function settingsRoutes(deps: { settings: SettingsService; apiKeys: ApiKe
           response: { 200: verificationSettingsSchema, 400: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => deps.settings.updateVerificationSettings(request.body),
+      async (request) => {
+        const before = await deps.settings.getVerificationSettings();
+        const after = await deps.settings.updateVerificationSettings(request.body);
+        await audit(request, 'settings.update', { type: 'settings', id: 'verification' }, { before, after });
+        return after;
+      },
     );
   };
 }

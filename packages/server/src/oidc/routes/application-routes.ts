@@ -8,6 +8,7 @@ import {
 } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../audit/audit-request.ts';
 import { requireScope } from '../../http/auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../../http/schemas.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
@@ -84,6 +85,15 @@ export function applicationRoutes(deps: {
       },
       async (request, reply) => {
         const created = await deps.applications.create(request.body);
+        // The view says whether a client secret exists; the secret itself is never recorded.
+        await audit(
+          request,
+          'application.create',
+          { type: 'application', id: created.row.id },
+          {
+            after: view(created.row),
+          },
+        );
         return reply.status(201).send({ ...view(created.row), clientSecret: created.clientSecret });
       },
     );
@@ -119,7 +129,12 @@ export function applicationRoutes(deps: {
           response: { 200: applicationSchema, ...errors },
         },
       },
-      async (request) => view(await deps.applications.update(request.params.id, request.body)),
+      async (request) => {
+        const before = view(await deps.applications.get(request.params.id));
+        const after = view(await deps.applications.update(request.params.id, request.body));
+        await audit(request, 'application.update', { type: 'application', id: after.id }, { before, after });
+        return after;
+      },
     );
 
     app.delete(
@@ -134,7 +149,9 @@ export function applicationRoutes(deps: {
         },
       },
       async (request, reply) => {
+        const before = view(await deps.applications.get(request.params.id));
         await deps.applications.delete(request.params.id);
+        await audit(request, 'application.delete', { type: 'application', id: before.id }, { before });
         return reply.status(204).send(null);
       },
     );
@@ -152,6 +169,7 @@ export function applicationRoutes(deps: {
       },
       async (request) => {
         const rotated = await deps.applications.rotateSecret(request.params.id);
+        await audit(request, 'application.secret_rotate', { type: 'application', id: rotated.row.id });
         return { ...view(rotated.row), clientSecret: rotated.clientSecret };
       },
     );

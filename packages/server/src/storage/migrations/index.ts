@@ -7,6 +7,7 @@ import * as protection from './0005-protection.ts';
 import * as oidc from './0006-oidc.ts';
 import * as routingReceipts from './0007-routing-receipts.ts';
 import * as twilioVerify from './0008-twilio-verify.ts';
+import * as auditLog from './0009-audit-log.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-oidc': oidc,
   '0007-routing-receipts': routingReceipts,
   '0008-twilio-verify': twilioVerify,
+  '0009-audit-log': auditLog,
 };
