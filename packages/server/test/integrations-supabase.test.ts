@@ -65,6 +65,9 @@ describeEachEngine('Supabase Send SMS hook → Passline', (database) => {
     const bare = freshPhone();
     expect((await callHook(signedHookCall(secret, sendSmsPayload(bare.slice(1), '246810')))).status).toBe(200);
     expect(await outbox(bare)).toEqual(['Generic code 246810']);
+    const log = await passline.request('GET', '/api/messages?usage=Generic&limit=2');
+    expect(log.body.items[0]).toMatchObject({ status: 'sent', factoryId: 'dev-sms', verificationId: null });
+    expect(JSON.stringify(log.body)).not.toContain('246810');
     // Only the dev-sms connector writes its (undelivered) texts to the log; nothing else says the code.
     const otherLines = passline
       .logs()
