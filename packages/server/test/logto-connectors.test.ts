@@ -9,7 +9,13 @@ import {
   sendMessagePayloadGuard,
   validateConfig,
 } from '@logto/connector-kit';
-import { type ConnectorFactory, isConnectorError, parseConnectorConfig, secretFields } from '@passline/connector-kit';
+import {
+  type ConnectorContext,
+  type ConnectorFactory,
+  isConnectorError,
+  parseConnectorConfig,
+  secretFields,
+} from '@passline/connector-kit';
 import { got } from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnectorRegistry } from '../src/services/connectors/connector-registry.ts';
@@ -130,6 +136,107 @@ export default {
     await expect(loadConnectorRegistry([broken], project)).rejects.toThrow(
       `PASSLINE_CONNECTORS: "${broken}": the Logto connector could not be created: no config`,
     );
+  });
+});
+
+describe('Logto connectors: what sendMessage receives', () => {
+  // A Logto-style connector with a real zod 3 guard (the copy Logto's packages install) that limits
+  // usageType to Logto's own usages, and records what Passline hands it.
+  let factory: ConnectorFactory;
+  const calls = () => (globalThis as unknown as { logtoCalls: Array<Record<string, any>> }).logtoCalls;
+  const context: ConnectorContext = {
+    fetch,
+    logger: { info: () => undefined, warn: () => undefined },
+    outbox: { record: async () => undefined },
+  };
+
+  beforeAll(async () => {
+    symlinkSync(
+      join(logtoPackages, 'connector-smsaero', 'node_modules', 'zod'),
+      join(project, 'node_modules', 'zod'),
+      'dir',
+    );
+    const specifier = projectModule(
+      'recording.mjs',
+      `import { z } from 'zod';
+globalThis.logtoCalls = [];
+const configGuard = z.object({
+  token: z.string(),
+  templates: z.array(z.object({ usageType: z.enum(['Register', 'SignIn', 'ForgotPassword', 'Generic', 'MfaVerification']), content: z.string() })),
+});
+export default async ({ getConfig }) => ({
+  metadata: { id: 'recording-sms', target: 'recording', platform: null, name: { en: 'Recording' },
+    description: { en: 'Records' }, logo: './logo.svg', logoDark: null, readme: './README.md' },
+  type: 'Sms',
+  configGuard,
+  sendMessage: async (data, config) => {
+    const fromGetConfig = await getConfig('recording-sms');
+    globalThis.logtoCalls.push({ data, config, fromGetConfig });
+    if (data.payload.code === 'slow') await new Promise((resolve) => setTimeout(resolve, 5000));
+    return { statusCode: 201, body: JSON.stringify({ sid: 'SM' + globalThis.logtoCalls.length }) };
+  },
+});
+`,
+    );
+    factory = (await loadConnectorRegistry([specifier], project)).get('logto-recording-sms') as ConnectorFactory;
+  });
+
+  it('passes the number without "+", the usage as type, the payload, and the template Passline picked', async () => {
+    const config = parseConnectorConfig(factory, {
+      token: 't',
+      timeoutMs: 5000,
+      templates: [...templates, { usageType: 'SignIn', locale: 'ru', content: 'Код: {{code}}' }],
+    });
+    const sent = await factory.sendMessage(
+      { to: '+79161234567', usage: 'SignIn', locale: 'ru-RU', payload: { code: '123456', expiresInMinutes: '10' } },
+      config,
+      context,
+    );
+    expect(sent).toEqual({ messageId: 'SM1' });
+    const call = calls().at(-1) as Record<string, any>;
+    expect(call.data).toEqual({
+      to: '79161234567',
+      type: 'SignIn',
+      payload: { code: '123456', expiresInMinutes: '10', locale: 'ru-RU' },
+    });
+    // The chosen template first, then every template without a language; no Passline-only fields.
+    expect(call.config).toEqual({
+      token: 't',
+      templates: [{ usageType: 'SignIn', content: 'Код: {{code}}' }, ...templates],
+    });
+    // A connector that asks getConfig during a send gets the same config.
+    expect(call.fromGetConfig).toEqual(call.config);
+
+    // A usage without its own template falls back to Generic, under the message's usage.
+    await factory.sendMessage(
+      { to: '+79161234567', usage: 'MfaVerification', payload: { code: '654321', expiresInMinutes: '10' } },
+      config,
+      context,
+    );
+    expect(calls().at(-1)?.config.templates[0]).toEqual({ usageType: 'MfaVerification', content: 'Code: {{code}}' });
+  });
+
+  it('leaves out default templates and refuses usages the guard does not accept', async () => {
+    const defaults = (factory.metadata.configTemplate?.templates ?? []) as Array<{ usageType: string }>;
+    expect(defaults.map((template) => template.usageType)).toEqual(['Register', 'SignIn', 'ForgotPassword', 'Generic']);
+    const config = parseConnectorConfig(factory, { token: 't' });
+    const count = calls().length;
+    await expect(
+      factory.sendMessage({ to: '+79161234567', usage: 'PhoneChanged', payload: {} }, config, context),
+    ).rejects.toMatchObject({ kind: 'template_not_found' });
+    expect(calls().length).toBe(count);
+  });
+
+  it("stops waiting when the send's deadline aborts, as a timeout", async () => {
+    const config = parseConnectorConfig(factory, { token: 't', templates });
+    const deadline = AbortSignal.timeout(50);
+    await expect(
+      factory.sendMessage(
+        { to: '+79161234567', usage: 'SignIn', payload: { code: 'slow', expiresInMinutes: '10' } },
+        config,
+        { ...context, signal: deadline },
+      ),
+    ).rejects.toMatchObject({ kind: 'timeout', message: "Recording did not answer before the send's deadline." });
   });
 });
 

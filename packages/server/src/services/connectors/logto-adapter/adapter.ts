@@ -38,7 +38,7 @@ export async function adaptLogtoConnector(
     throw new Error(`${source}: the Logto connector could not be created: ${(error as Error)?.message}`);
   }
   checkShape(connector, source);
-  const { schema, configTemplate } = logtoConfigSchema(connector);
+  const { schema, configTemplate, usages } = logtoConfigSchema(connector);
   const metadata = passlineMetadata(connector.metadata, packageFolderOf(options.moduleUrl), configTemplate);
   const send = connector.sendMessage as NonNullable<LogtoConnector['sendMessage']>;
 
@@ -47,6 +47,13 @@ export async function adaptLogtoConnector(
     configSchema: schema,
     async sendMessage(input: SendMessageInput, config: unknown, context: ConnectorContext) {
       const saved = config as Record<string, unknown>;
+      if (usages && !usages.has(input.usage)) {
+        // Its guard would refuse the config with a template for this usage: say why instead.
+        throw new ConnectorError(
+          'template_not_found',
+          `${metadata.name} takes templates only for ${[...usages].join(', ')}; it cannot send "${input.usage}".`,
+        );
+      }
       const templates = Array.isArray(saved.templates)
         ? templatesForMessage(saved.templates, input.usage, input.locale)
         : undefined;

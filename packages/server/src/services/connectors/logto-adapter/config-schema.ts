@@ -15,6 +15,8 @@ export const passlineOnlyFields = ['timeoutMs'] as const;
 export interface LogtoConfigSchema {
   schema: z.ZodType<Record<string, unknown>>;
   configTemplate: Record<string, unknown>;
+  /** The usages the connector's guard accepts in `templates`, when it limits them (an enum). */
+  usages?: ReadonlySet<string>;
 }
 
 /**
@@ -40,10 +42,12 @@ export function logtoConfigSchema(connector: LogtoConnector): LogtoConfigSchema 
     shape[name] = field.optional ? named.optional() : named;
   }
   const items = templateItemFields(connector.configGuard);
+  const usageValues = items?.get('usageType')?.values;
+  const usages = usageValues?.length ? new Set(usageValues) : undefined;
   const hasTemplates =
     items !== undefined || (connector.metadata.formItems ?? []).some((item) => item.key === 'templates');
   if (hasTemplates) {
-    const templates = templatesField(items);
+    const templates = templatesField(items, usages);
     shape.templates = templates.field;
     if (templates.defaults) configTemplate.templates = templates.defaults;
   }
@@ -59,7 +63,11 @@ export function logtoConfigSchema(connector: LogtoConnector): LogtoConfigSchema 
       payload.issues.push({ code: 'custom', path: issue.path, message: issue.message, input: payload.value });
     }
   });
-  return { schema: schema as unknown as z.ZodType<Record<string, unknown>>, configTemplate };
+  return {
+    schema: schema as unknown as z.ZodType<Record<string, unknown>>,
+    configTemplate,
+    ...(usages ? { usages } : {}),
+  };
 }
 
 /**
@@ -132,7 +140,10 @@ function formItemField(item: LogtoFormItem, guard: GuardField | undefined): z.Zo
  * Passline's texts; items that name a template stored at the provider (a template code) are
  * checked only for their usages and languages, and have no default.
  */
-function templatesField(items: Map<string, GuardField> | undefined): {
+function templatesField(
+  items: Map<string, GuardField> | undefined,
+  usages: ReadonlySet<string> | undefined,
+): {
   field: z.ZodType;
   defaults?: unknown[];
 } {
@@ -153,7 +164,8 @@ function templatesField(items: Map<string, GuardField> | undefined): {
   if (!textOnly) {
     return { field: list.describe('One template per usage (and language).').meta({ title: 'Templates' }) };
   }
-  const defaults = [...defaultSmsTemplates];
+  // A guard that limits usages to Logto's would refuse Passline's defaults for other usages (PhoneChanged).
+  const defaults = defaultSmsTemplates.filter((template) => usages?.has(template.usageType) ?? true);
   return {
     field: list
       .default(defaults)

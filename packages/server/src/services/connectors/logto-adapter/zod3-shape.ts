@@ -39,6 +39,8 @@ export interface GuardField {
   /** The field as a zod 4 schema of the same basic type (string, number, boolean, enum), else unknown. */
   passline: z.ZodType;
   typeName: string | undefined;
+  /** For an enum, its values (Logto's `TemplateType` when a guard limits `usageType` to it). */
+  values?: string[];
 }
 
 /** The top-level fields of a zod 3 object guard; empty when the guard is not an object. */
@@ -62,7 +64,14 @@ function describeField(field: Zod3Like): GuardField {
   const inner = unwrap(field);
   const typeName = inner?._def?.typeName;
   const optional = typeof field.isOptional === 'function' ? field.isOptional() : false;
-  return { optional, typeName, passline: passlineType(inner) };
+  const values = typeName === 'ZodEnum' || typeName === 'ZodNativeEnum' ? enumValues(inner) : undefined;
+  return { optional, typeName, passline: passlineType(inner), ...(values ? { values } : {}) };
+}
+
+function enumValues(schema: Zod3Like | undefined): string[] {
+  return Object.values((schema?._def?.values ?? {}) as Record<string, unknown>).filter(
+    (value): value is string => typeof value === 'string',
+  );
 }
 
 function passlineType(schema: Zod3Like | undefined): z.ZodType {
@@ -76,9 +85,7 @@ function passlineType(schema: Zod3Like | undefined): z.ZodType {
       return z.boolean();
     case 'ZodEnum':
     case 'ZodNativeEnum': {
-      const values = Object.values((def.values ?? {}) as Record<string, unknown>).filter(
-        (value): value is string => typeof value === 'string',
-      );
+      const values = enumValues(schema);
       return values.length ? z.enum(values as [string, ...string[]]) : z.string();
     }
     default:
