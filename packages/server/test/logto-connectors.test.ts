@@ -295,21 +295,23 @@ describe('Logto connectors: config validation', () => {
 
 describe("Logto connectors: Logto's ConnectorError codes and got's failures as Passline error kinds", () => {
   it.each([
-    [ConnectorErrorCodes.General, { message: '{"message":"refused"}' }, 'provider_rejected'],
-    [ConnectorErrorCodes.AuthorizationFailed, 'bad credentials', 'provider_rejected'],
-    [ConnectorErrorCodes.UsageLimitExceeded, 'quota spent', 'provider_rejected'],
-    [ConnectorErrorCodes.InvalidRequestParameters, 'bad number', 'provider_rejected'],
-    [ConnectorErrorCodes.RateLimitExceeded, 'slow down', 'rate_limited'],
-    [ConnectorErrorCodes.TemplateNotFound, 'Cannot find template for type: SignIn', 'template_not_found'],
-    [ConnectorErrorCodes.TemplateNotSupported, undefined, 'template_not_found'],
-    [ConnectorErrorCodes.InvalidResponse, 'Invalid response raw body type: object', 'provider_unavailable'],
-    [ConnectorErrorCodes.InvalidConfigGuard, undefined, 'invalid_config'],
-    [ConnectorErrorCodes.NotImplemented, undefined, 'invalid_config'],
-  ] as const)('%s becomes %s', (code, data, kind) => {
+    [ConnectorErrorCodes.General, 'provider_rejected', { message: '{"message":"refused"}' }],
+    [ConnectorErrorCodes.AuthorizationFailed, 'provider_rejected', 'bad credentials'],
+    [ConnectorErrorCodes.UsageLimitExceeded, 'provider_rejected', 'quota spent'],
+    [ConnectorErrorCodes.InvalidRequestParameters, 'provider_rejected', 'bad number'],
+    [ConnectorErrorCodes.RateLimitExceeded, 'rate_limited', 'slow down'],
+    [ConnectorErrorCodes.TemplateNotFound, 'template_not_found', 'Cannot find template for type: SignIn'],
+    [ConnectorErrorCodes.TemplateNotSupported, 'template_not_found', undefined],
+    [ConnectorErrorCodes.InvalidResponse, 'provider_unavailable', 'Invalid response raw body type: object'],
+    [ConnectorErrorCodes.InvalidConfigGuard, 'invalid_config', undefined],
+    [ConnectorErrorCodes.NotImplemented, 'invalid_config', undefined],
+  ] as const)('%s becomes %s', (code, kind, data) => {
     const mapped = fromLogtoError(new LogtoConnectorError(code, data), 'Acme');
     expect(mapped.kind).toBe(kind);
     expect(mapped.providerCode).toBe(code);
+    // The provider's words: a string as given, the message inside a JSON answer body.
     if (typeof data === 'string') expect(mapped.providerMessage).toBe(data);
+    if (code === ConnectorErrorCodes.General) expect(mapped.providerMessage).toBe('refused');
   });
 
   it("keeps the zod issues of InvalidConfig, thrown by Logto's own validateConfig", () => {
