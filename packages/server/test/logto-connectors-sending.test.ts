@@ -300,7 +300,12 @@ describeEachEngine('Logto connectors: sending through the real SmsAero and Gatew
     const flagged = checkTemplates(noCode, itemSchema, vocabularyOf(factory));
     expect(flagged.ok).toBe(false);
 
-    const values = { ...state.values, endpoint: `${gatewayApi.url}/rest/mtsms`, apiToken: gatewayApi.token, sender: 'Form' };
+    const values = {
+      ...state.values,
+      endpoint: `${gatewayApi.url}/rest/mtsms`,
+      apiToken: gatewayApi.token,
+      sender: 'Form',
+    };
     const built = buildConfig(fields, { ...state, values }, JSON.parse(state.templates));
     expect(built.fieldErrors).toEqual({});
     const tested = await passline.request('POST', `/api/connector-factories/${gatewayApiId}/test`, {
