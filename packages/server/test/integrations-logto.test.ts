@@ -76,6 +76,21 @@ describeEachEngine('Logto HTTP SMS connector → Passline', (database) => {
     expect((await outbox(phone)).map((message) => message.text)).toEqual(['SignIn code 100001']);
   });
 
+  it("applies protection: a code to a blocked country is refused, and Logto reports Passline's reason", async () => {
+    const blocked = await passline.request('PATCH', '/api/settings/protection', { body: { blockedCountries: ['GB'] } });
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
+    try {
+      const connector = await connectorWith(`Bearer ${relayKey}`);
+      const refused = await failure(
+        connector.sendMessage({ to: '447400123458', type: 'SignIn', payload: { code: '909090' } }),
+      );
+      expect(refused.error.code).toBe('fraud.country_blocked');
+      expect(await outbox('+447400123458')).toEqual([]);
+    } finally {
+      await passline.request('PATCH', '/api/settings/protection', { body: { blockedCountries: [] } });
+    }
+  });
+
   it('takes relay and admin keys only, and a relay key reaches nothing else', async () => {
     const phone = freshPhone();
     const body = { to: phone, type: 'SignIn', payload: { code: '123456' } };
