@@ -14,6 +14,7 @@ import { ErrorNote } from './components/ErrorNote.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { ApplicationDetailsPage } from './pages/ApplicationDetailsPage.tsx';
 import { ApplicationsPage } from './pages/ApplicationsPage.tsx';
+import { AuditLogPage } from './pages/AuditLogPage.tsx';
 import { SetupPage, SignInPage } from './pages/AuthPages.tsx';
 import { ConnectorDetailsPage } from './pages/ConnectorDetailsPage.tsx';
 import { ConnectorSetupPage } from './pages/ConnectorSetupPage.tsx';
@@ -98,6 +99,7 @@ const navItems = [
   { path: '/protection', label: 'Protection' },
   { path: '/integrations', label: 'Integrations' },
   { path: '/api-keys', label: 'API keys' },
+  { path: '/audit-log', label: 'Audit log' },
 ];
 
 function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
@@ -153,6 +155,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   else if (path === '/messages') page = <MessagesPage />;
   else if (path === '/protection') page = <ProtectionPage />;
   else if (path === '/api-keys') page = <ApiKeysPage />;
+  else if (path === '/audit-log') page = <AuditLogPage />;
   else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/dev-outbox') page = <DevOutboxPage />;
   else if (path === '/applications') page = <ApplicationsPage />;

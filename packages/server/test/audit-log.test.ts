@@ -308,6 +308,9 @@ describeEachEngine('audit log: every administrative change, who, where, before a
       new Set(['connector.create', 'connector.update', 'connector.activate', 'connector.delete']),
     );
     expect((await passline.request('GET', '/api/audit-log?action=connector.*&limit=200')).body.items).toEqual(family);
+    const keys = (await passline.request('GET', '/api/audit-log?action=api_key')).body.items;
+    expect(keys.map((entry: Entry) => entry.action)).toEqual(['api_key.revoke', 'api_key.create']);
+    expect((await passline.request('GET', '/api/audit-log?action=nothing')).body.items).toEqual([]);
 
     const middle = all[Math.floor(all.length / 2)] as Entry;
     const older = (await passline.request('GET', `/api/audit-log?to=${middle.createdAt}&limit=200`)).body.items;

@@ -1,5 +1,11 @@
 import { secretMask } from '@passline/connector-kit';
-import type { AuditAction, AuditActorType, AuditEntry, AuditPage } from '@passline/contracts';
+import {
+  type AuditAction,
+  type AuditActorType,
+  type AuditEntry,
+  type AuditPage,
+  auditActions,
+} from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
@@ -54,6 +60,12 @@ export function redact(value: unknown, name = ''): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, key)]));
   }
   return value;
+}
+
+/** `connector.update` is itself; `connector` and `connector.*` are every action of the family. */
+function actionsMatching(filter: string): string[] {
+  const family = filter.endsWith('.*') ? filter.slice(0, -2) : filter.includes('.') ? undefined : filter;
+  return family === undefined ? [filter] : auditActions.filter((action) => action.startsWith(`${family}.`));
 }
 
 const toJson = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(redact(value)));
@@ -118,10 +130,11 @@ export function createAuditService(deps: { db: Kysely<Database>; clock: Clock; r
       return (await queries.findApiKeyName(db, id)) ?? null;
     },
 
-    async list({ cursor, from, to, limit, ...filter }: AuditListFilter): Promise<AuditPage> {
+    async list({ cursor, from, to, limit, action, ...filter }: AuditListFilter): Promise<AuditPage> {
       const before = cursor ? decodeCursor(cursor) : undefined;
       const rows = await queries.listAuditLogEntries(db, {
         ...filter,
+        ...(action ? { actions: actionsMatching(action) } : {}),
         ...(from ? { since: Date.parse(from) } : {}),
         ...(to ? { until: Date.parse(to) } : {}),
         ...(before ? { before } : {}),

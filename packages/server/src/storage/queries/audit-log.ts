@@ -12,7 +12,8 @@ export async function insertAuditLogEntry(db: Kysely<Database>, row: AuditLogRow
 
 export interface AuditLogFilter {
   actor?: string;
-  action?: string;
+  /** Any of these actions. */
+  actions?: string[];
   targetType?: string;
   targetId?: string;
   ip?: string;
@@ -30,13 +31,9 @@ export async function listAuditLogEntries(db: Kysely<Database>, filter: AuditLog
     const actor = filter.actor;
     query = query.where((eb) => eb.or([eb('actor_id', '=', actor), eb('actor_name', '=', actor)]));
   }
-  if (filter.action) {
-    // "connector" or "connector.*" lists every connector action.
-    const family = filter.action.endsWith('.*') ? filter.action.slice(0, -2) : filter.action;
-    query =
-      filter.action.includes('.') && !filter.action.endsWith('.*')
-        ? query.where('action', '=', filter.action)
-        : query.where('action', 'like', `${family.replace(/[%_\\]/g, '')}.%`);
+  if (filter.actions) {
+    if (filter.actions.length === 0) return [];
+    query = query.where('action', 'in', filter.actions);
   }
   if (filter.targetType) query = query.where('target_type', '=', filter.targetType);
   if (filter.targetId) query = query.where('target_id', '=', filter.targetId);
