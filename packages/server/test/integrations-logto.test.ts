@@ -119,6 +119,15 @@ describeEachEngine('Logto HTTP SMS connector → Passline', (database) => {
     expect(asAdmin.body).toEqual({ status: 'sent', to: expect.stringMatching(/^\+1402\*+\d\d$/) });
   });
 
+  it('describes the integration routes in the OpenAPI document', async () => {
+    const document = await passline.request('GET', '/api/openapi.json', { key: null });
+    expect(document.status).toBe(200);
+    const paths = document.body.paths;
+    expect(Object.keys(paths['/api/integrations/logto/sms'])).toEqual(['post']);
+    expect(paths['/api/integrations/supabase/send-sms'].post.security).toEqual([]);
+    expect(Object.keys(paths['/api/settings/integrations']).sort()).toEqual(['get', 'patch']);
+  });
+
   it('refuses bodies that are not a Logto SMS request with stable codes', async () => {
     const phone = freshPhone();
     const cases: Array<[unknown, string]> = [
