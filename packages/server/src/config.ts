@@ -78,6 +78,13 @@ const environmentSchema = z.object({
     }),
   PASSLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   PASSLINE_DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
+  PASSLINE_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters (generate one with: openssl rand -hex 32)')
+    .optional(),
+  PASSLINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PASSLINE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // How long the audit log keeps an entry; 0 keeps every entry.
   PASSLINE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
 });
@@ -114,6 +121,12 @@ export interface Config {
   protectionSecrets?: { challengeSecret: string | undefined; alertWebhookSecret: string | undefined };
   /** Days the audit log keeps an entry (PASSLINE_AUDIT_RETENTION_DAYS); 0 keeps them forever; unset: 365. */
   auditRetentionDays?: number;
+  /**
+   * Prometheus metrics (docs/operations.md): `token` serves GET /metrics on the main port behind
+   * that bearer token; `port` serves it on a port of its own (bound to `host`) without auth.
+   * Neither: /metrics answers 404.
+   */
+  metrics?: { token?: string; port?: number; host: string };
 }
 
 export type TrustProxy = false | number | string[];
@@ -140,6 +153,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
   if (env.PASSLINE_DATABASE_URL && !env.PASSLINE_ENCRYPTION_KEY) {
     problems.push(
       'PASSLINE_ENCRYPTION_KEY: required with PASSLINE_DATABASE_URL, so that every instance sharing the database uses the same key (generate one with: openssl rand -base64 32)',
+    );
+  }
+  if (env.PASSLINE_METRICS_TOKEN && env.PASSLINE_METRICS_PORT !== undefined) {
+    problems.push(
+      'PASSLINE_METRICS_TOKEN and PASSLINE_METRICS_PORT: set one, not both (the token protects /metrics on the main port; the metrics port has no authentication and serves it alone)',
     );
   }
   if (problems.length) throw new ConfigError(problems);
@@ -173,6 +191,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       alertWebhookSecret: env.PASSLINE_ALERT_WEBHOOK_SECRET,
     },
     auditRetentionDays: env.PASSLINE_AUDIT_RETENTION_DAYS,
+    metrics: {
+      token: env.PASSLINE_METRICS_TOKEN,
+      port: env.PASSLINE_METRICS_PORT,
+      host: env.PASSLINE_METRICS_HOST,
+    },
   });
 }
 

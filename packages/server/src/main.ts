@@ -6,9 +6,9 @@ import { type Accounts, createAccounts } from './accounts/create-accounts.ts';
 import type { PasswordAttemptLimits } from './accounts/password-check.ts';
 import { createPasslineSessionSource } from './accounts/user-admin/passline-sessions.ts';
 import { userAdminRoutes } from './accounts/user-admin/user-admin-routes.ts';
+import { createUserAdmin, type UserAdmin } from './accounts/user-admin/user-admin-service.ts';
 import { auditLogRoutes } from './audit/audit-routes.ts';
 import { type AuditService, createAuditService } from './audit/audit-service.ts';
-import { createUserAdmin, type UserAdmin } from './accounts/user-admin/user-admin-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { adminAuthRoutes } from './console-auth/console-auth-routes.ts';
@@ -22,6 +22,8 @@ import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
 import { integrationRoutes } from './integrations/integration-routes.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics/create-metrics.ts';
+import { type MetricsServer, metricsServerFor } from './metrics/metrics-endpoint.ts';
 import { createOidc, type Oidc } from './oidc/create-oidc.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
@@ -78,6 +80,10 @@ export interface Passline {
   background: BackgroundTasks;
   /** Deletes ended buckets, blocks and old protection events every 10 minutes. */
   housekeeping: { run(): Promise<void> };
+  /** This instance's Prometheus metrics (its own registry: docs/operations.md). */
+  metrics: Metrics;
+  /** With PASSLINE_METRICS_PORT: /metrics on its own port, listening once startPassline runs. */
+  metricsServer: MetricsServer | undefined;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,8 @@ export interface PasslineOverrides {
  */
 export async function createPassline(config: Readonly<Config>, overrides: PasslineOverrides = {}): Promise<Passline> {
   const logger = overrides.logger ?? createLogger(config);
+  // Per instance, never prom-client's global registry: several instances may share a process.
+  const metrics = createMetrics();
   const clock = overrides.clock ?? systemClock;
   const keys = loadKeyRing(config);
   const registry = await loadConnectorRegistry(config.connectorModules);
@@ -135,6 +143,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       keys,
       clock,
       logger,
+      metrics,
       fetch: overrides.fetch,
       cacheMs,
       // Delivery receipt URLs name the public origin (declared below, read only when used).
@@ -149,6 +158,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       secrets: config.protectionSecrets,
       fetch: overrides.fetch,
       cacheMs,
+      metrics,
     });
     // Routing and failover on top of the simple mode's one active connector.
     const health = createConnectorHealth({ db: storage.db, clock, options: overrides.health });
@@ -170,6 +180,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       generateCode: overrides.generateCode,
       // End-user sends deliver after the response; their failures are in the message log too.
       background,
+      metrics,
+      logger,
     });
     const auditLog = createAuditService({ db: storage.db, clock, retentionDays: config.auditRetentionDays });
     const adminAuth = createAdminAuthService({
@@ -190,6 +202,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       deliverRouted,
       background,
       logger,
+      metrics,
       limiter,
       describeChallenge: protection.describeChallenge,
       keys,
@@ -232,6 +245,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
         registry,
         connectorById: connectors.getForSending,
         logger,
+        metrics,
       }),
       publicUrl: issuer,
       consoleSessions: adminAuth,
@@ -257,7 +271,11 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       trustProxy: config.trustProxy,
       version,
       redisReachable: redis ? redisHealthCheck(redis) : undefined,
+      metrics,
+      // With a metrics port, /metrics is served there only.
+      metricsToken: config.metrics?.port === undefined ? config.metrics?.token : undefined,
     });
+    const metricsServer = metricsServerFor(metrics, config.metrics);
     const housekeeping = startHousekeeping({
       db: storage.db,
       durably: storage.durably,
@@ -287,8 +305,11 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       auditLog,
       background,
       housekeeping,
+      metrics,
+      metricsServer,
       async close() {
         housekeeping.stop();
+        await metricsServer?.close();
         await server.close();
         await background.drain();
         await protection.flushTallies();
@@ -352,6 +373,12 @@ export async function startPassline(config: Readonly<Config>, overrides: Passlin
   const address = passline.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(`Listening on http://${config.host}:${port} (API reference: /api/openapi.json)`);
+  if (passline.metricsServer) {
+    const metricsAddress = await passline.metricsServer.listen();
+    logger.info(`Metrics: http://${config.metrics?.host}:${metricsAddress.port}/metrics (no authentication)`);
+  } else if (config.metrics?.token) {
+    logger.info('Metrics: GET /metrics with the bearer token PASSLINE_METRICS_TOKEN');
+  }
   logger.info(
     { publicUrl: passline.publicUrl() },
     config.publicUrl

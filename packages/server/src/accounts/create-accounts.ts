@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import type { EventLogger } from '../metrics/security-events.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
 import type { RateLimiter } from '../services/limits/rate-limiter.ts';
@@ -45,7 +47,9 @@ export function createAccounts(deps: {
   deliverRouted: RoutedDeliver;
   /** Runs that notice after the answer. */
   background: BackgroundTasks;
-  logger: NoticeLogger;
+  logger: NoticeLogger & EventLogger;
+  /** Sign-ins and refresh-token reuse. */
+  metrics: Metrics;
   limiter: RateLimiter;
   /** The challenge protection asks the Experience API's clients to solve (GET /api/experience/challenge). */
   describeChallenge: (clientIp: string) => Promise<ChallengeDescription>;
@@ -57,7 +61,7 @@ export function createAccounts(deps: {
   passwordLimits?: PasswordAttemptLimits;
 }): Accounts {
   const { db, clock, issuer } = deps;
-  const tokens = createTokenService({ db, keys: deps.keys, clock });
+  const tokens = createTokenService({ db, keys: deps.keys, clock, metrics: deps.metrics, logger: deps.logger });
   const signInExperience = createSignInExperienceSettings({
     db,
     clock,
@@ -76,6 +80,8 @@ export function createAccounts(deps: {
     settings: signInExperience,
     clock,
     checkPassword,
+    metrics: deps.metrics,
+    logger: deps.logger,
   });
   const account = createAccountService({
     db,

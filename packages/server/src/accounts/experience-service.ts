@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
 import { hashPassword } from '../crypto/passwords.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
+import type { Metrics, SignInMethod } from '../metrics/create-metrics.ts';
+import { type EventLogger, logEvent } from '../metrics/security-events.ts';
 import { normalisePhone } from '../phone.ts';
 import type { DeliveryMode, VerificationService } from '../services/verification-service.ts';
 import type { Database } from '../storage/schema.ts';
@@ -31,6 +33,10 @@ export interface ExperienceServiceDeps {
   settings: SignInExperienceSettings;
   clock: Clock;
   checkPassword: PasswordCheck;
+  /** Sign-ins by method and outcome. */
+  metrics: Metrics;
+  /** `account.signed_in` and `account.sign_in_failed`. */
+  logger: EventLogger;
 }
 
 export type ExperienceService = ReturnType<typeof createExperienceService>;
@@ -93,6 +99,26 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
   type StartSession<S> = (trx: Kysely<Database>, user: UserRow) => Promise<S>;
   const newSession: StartSession<IssuedSession> = (trx, user) => tokens.createRefreshToken(trx, user.id);
   const noSession: StartSession<undefined> = async () => undefined;
+
+  /** Counts and logs a sign-in's outcome: who signed in, or the error code of the refusal. */
+  async function reported<S>(
+    method: SignInMethod,
+    via: 'experience' | 'oidc',
+    signIn: () => Promise<{ user: UserRow; session: S }>,
+  ): Promise<{ user: UserRow; session: S }> {
+    try {
+      const signedIn = await signIn();
+      deps.metrics.signIn(method, 'success');
+      logEvent(deps.logger, 'account.signed_in', { userId: signedIn.user.id, method, via });
+      return signedIn;
+    } catch (error) {
+      if (isAppError(error)) {
+        deps.metrics.signIn(method, error.code);
+        logEvent(deps.logger, 'account.sign_in_failed', { method, via, reason: error.code });
+      }
+      throw error;
+    }
+  }
 
   async function withTokens(signedIn: { user: UserRow; session: IssuedSession }, issuer: string): Promise<TokenSet> {
     return tokens.tokenSet(signedIn.user, signedIn.session, issuer);
@@ -199,21 +225,24 @@ export function createExperienceService(deps: ExperienceServiceDeps) {
     },
 
     register: async (input: RegisterInput, issuer: string): Promise<TokenSet> =>
-      withTokens(await registerUser(input, newSession), issuer),
+      withTokens(await reported('register', 'experience', () => registerUser(input, newSession)), issuer),
     signIn: async (input: CodeSignInInput, issuer: string): Promise<TokenSet> =>
-      withTokens(await signInUser(input, newSession), issuer),
+      withTokens(await reported('code', 'experience', () => signInUser(input, newSession)), issuer),
     /** Attempts are limited and answered alike whether or not the account exists (`checkPassword`). */
     signInWithPassword: async (input: PasswordSignInInput, issuer: string): Promise<TokenSet> =>
-      withTokens(await passwordUser(input, newSession), issuer),
+      withTokens(await reported('password', 'experience', () => passwordUser(input, newSession)), issuer),
 
     /**
      * The same three steps for an OpenID Connect interaction: who signed in, with no Passline
      * session (the provider keeps its own).
      */
     identify: {
-      register: async (input: RegisterInput) => (await registerUser(input, noSession)).user,
-      signIn: async (input: CodeSignInInput) => (await signInUser(input, noSession)).user,
-      password: async (input: PasswordSignInInput) => (await passwordUser(input, noSession)).user,
+      register: async (input: RegisterInput) =>
+        (await reported('register', 'oidc', () => registerUser(input, noSession))).user,
+      signIn: async (input: CodeSignInInput) =>
+        (await reported('code', 'oidc', () => signInUser(input, noSession))).user,
+      password: async (input: PasswordSignInInput) =>
+        (await reported('password', 'oidc', () => passwordUser(input, noSession))).user,
     },
 
     /** Sets a new password and signs out every session; the code grants nothing else. */

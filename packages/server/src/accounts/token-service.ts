@@ -15,6 +15,8 @@ import { newId } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import { type EventLogger, logEvent } from '../metrics/security-events.ts';
 import type { Database } from '../storage/schema.ts';
 import * as refreshTokens from './queries/refresh-tokens.ts';
 import { insertSigningKey, listSigningKeys, retireSigningKeys } from './queries/signing-keys.ts';
@@ -79,7 +81,14 @@ export type TokenService = ReturnType<typeof createTokenService>;
  * Access tokens are short-lived ES256 JWTs that anyone can verify with the published JWKS; refresh
  * tokens are opaque random strings stored only as hashes, rotated on every use.
  */
-export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; clock: Clock }) {
+export function createTokenService(deps: {
+  db: Kysely<Database>;
+  keys: KeyRing;
+  clock: Clock;
+  /** Refresh-token reuse, counted and logged; optional for tests that only need tokens. */
+  metrics?: Metrics;
+  logger?: EventLogger;
+}) {
   const { db, clock } = deps;
   let loaded: Promise<LoadedKey[]> | undefined;
   let loadedAt = 0;
@@ -238,6 +247,14 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
 
   const invalidGrant = () => new AppError('token.invalid_grant');
 
+  /** A used refresh token came back: its whole session is revoked, and that is worth an alert. */
+  async function reuseDetected(row: { user_id: string; family_id: string }, now: number): Promise<AppError> {
+    await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, now);
+    deps.metrics?.refreshTokenReused();
+    logEvent(deps.logger, 'token.refresh_reuse_detected', { userId: row.user_id, sessionId: row.family_id });
+    return invalidGrant();
+  }
+
   return {
     createRefreshToken,
     tokenSet,
@@ -299,10 +316,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       const now = clock.now();
       const row = await refreshTokens.findRefreshTokenByHash(db, hashRefreshToken(token));
       if (!row || row.revoked_at !== null || row.expires_at <= now) throw invalidGrant();
-      if (row.rotated_at !== null) {
-        await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, now);
-        throw invalidGrant();
-      }
+      if (row.rotated_at !== null) throw await reuseDetected(row, now);
       const rotated = await db.transaction().execute(async (trx) => {
         if (!(await refreshTokens.markRefreshTokenRotated(trx, row.id, now))) return undefined;
         const user = await findUserById(trx, row.user_id);
@@ -315,8 +329,7 @@ export function createTokenService(deps: { db: Kysely<Database>; keys: KeyRing; 
       });
       if (!rotated) {
         // Lost a race against another use of the same token: that is reuse too.
-        await refreshTokens.revokeRefreshTokensByFamily(db, row.family_id, now);
-        throw invalidGrant();
+        throw await reuseDetected(row, now);
       }
       return tokenSet(rotated.user, rotated.session, issuer);
     },

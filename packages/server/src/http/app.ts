@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { TrustProxy } from '../config.ts';
 import { AppError } from '../errors.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import { metricsRoute } from '../metrics/metrics-endpoint.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connectors/connector-service.ts';
 import type { ReceiptService } from '../services/connectors/receipt-service.ts';
@@ -71,6 +73,10 @@ export interface HttpDeps {
   durably: Storage['durably'];
   /** With PASSLINE_REDIS_URL: whether Redis answers, for /api/health. */
   redisReachable?: () => Promise<boolean>;
+  /** This instance's metrics: HTTP durations are observed here. */
+  metrics: Metrics;
+  /** PASSLINE_METRICS_TOKEN: serves GET /metrics behind it; unset, /metrics is not a route here. */
+  metricsToken?: string;
 }
 
 export const bodyLimitBytes = 64 * 1024;
@@ -146,6 +152,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', (request, reply, done) => {
     done();
+    // The route's pattern, never the URL: ids and query strings would make a series per request.
+    deps.metrics.httpRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) {
       // The path only: query strings may carry phone numbers.
       request.log.info(
@@ -186,6 +194,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(apiKeyRoutes(deps));
   await app.register(webhookRoutes(deps));
   for (const plugin of deps.plugins) await app.register(plugin);
+  if (deps.metricsToken) await app.register(metricsRoute({ metrics: deps.metrics, token: deps.metricsToken }));
   await app.register(consoleRoutes());
   return app;
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Metrics } from './create-metrics.ts';
 
@@ -88,4 +89,10 @@ export function createMetricsServer(deps: { metrics: Metrics; port: number; host
       await new Promise<void>((resolve) => closing.close(() => resolve()));
     },
   };
+}
+
+/** The metrics port's server when PASSLINE_METRICS_PORT is set (not listening yet), else undefined. */
+export function metricsServerFor(metrics: Metrics, settings: Config['metrics']): MetricsServer | undefined {
+  if (settings?.port === undefined) return undefined;
+  return createMetricsServer({ metrics, port: settings.port, host: settings.host });
 }

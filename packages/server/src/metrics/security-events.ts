@@ -73,6 +73,18 @@ export interface SecurityEventFields {
 
 export type SecurityEvent = keyof SecurityEventFields;
 
+/** Every event name, for docs/operations.md's test (`satisfies` keeps the list complete). */
+export const securityEventNames = Object.keys({
+  'verification.sent': true,
+  'verification.refused': true,
+  'verification.checked': true,
+  'account.signed_in': true,
+  'account.sign_in_failed': true,
+  'token.refresh_reuse_detected': true,
+  'protection.tripped': true,
+  'delivery.failed': true,
+} satisfies Record<SecurityEvent, true>) as SecurityEvent[];
+
 /** pino's Logger and the connector kit's logger both fit. */
 export interface EventLogger {
   info(object: Record<string, unknown>, message: string): void;

@@ -7,6 +7,8 @@ import type { Clock } from '../clock.ts';
 import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import type { EventLogger } from '../metrics/security-events.ts';
 import { maskPhone, parsePhone } from '../phone.ts';
 import type { VerificationRow } from '../storage/queries/verifications.ts';
 import * as verificationQueries from '../storage/queries/verifications.ts';
@@ -19,6 +21,7 @@ import { isProtectionRule, type ProtectionService } from './protection/protectio
 import type { RoutedDeliver } from './routing/routed-delivery.ts';
 import type { ResolvedChain, SmsRoutingService } from './routing/sms-routing.ts';
 import type { SettingsService, VerificationSettings } from './settings-service.ts';
+import { createVerificationTelemetry, lastConnector } from './verification-telemetry.ts';
 
 export const verificationUsages = requiredUsageTypes;
 export type VerificationUsage = (typeof verificationUsages)[number];
@@ -89,6 +92,10 @@ export interface VerificationServiceDeps {
   generateCode?: (length: number) => string;
   /** Runs `background` deliveries after the answer (their failures are in the message log too). */
   background: BackgroundTasks;
+  /** Sends, refusals and checks by outcome. */
+  metrics: Metrics;
+  /** The `verification.*` security events. */
+  logger: EventLogger;
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
@@ -101,6 +108,7 @@ function currentStatus(row: VerificationRow, now: number): VerificationStatus {
 export function createVerificationService(deps: VerificationServiceDeps) {
   const { db, clock, keys } = deps;
   const makeCode = deps.generateCode ?? generateCode;
+  const telemetry = createVerificationTelemetry(deps);
 
   function view(row: VerificationRow, now: number): VerificationView {
     return {
@@ -153,9 +161,13 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         { verificationId: row.id, isTest: false, country },
       ));
     } catch (error) {
+      if (error instanceof DeliveryFailure) {
+        telemetry.sent(row, 'failed', lastConnector(error.attempts), error.connectorError.kind);
+      }
       await verificationQueries.settlePendingVerification(db, row.id, 'cancelled', clock.now());
       throw error instanceof DeliveryFailure ? deliveryFailureToAppError(error, 'public') : error;
     }
+    telemetry.sent(row, 'sent', lastConnector(attempts));
     if (olderPending) {
       await verificationQueries.cancelOtherPendingVerifications(db, row.phone, row.usage, row.id, clock.now());
     }
@@ -204,6 +216,46 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     }
   }
 
+  /**
+   * Checks a code. An attempt slot is taken atomically before the code is compared, so at most
+   * `maxAttempts` guesses are ever evaluated, and approval is a conditional update, so a code is
+   * approved exactly once however many requests race.
+   */
+  async function checkCode(id: string, code: string): Promise<{ id: string; status: 'approved' }> {
+    const now = clock.now();
+    // Reserve first: on the common path (a pending, unexpired code) that is the only read needed.
+    const slot = await verificationQueries.reserveVerificationAttempt(db, id, now);
+    if (!slot) {
+      const row = await verificationQueries.findVerificationById(db, id);
+      if (!row) throw new AppError('verification.not_found');
+      if (row.status === 'pending' && row.expires_at <= now) {
+        await verificationQueries.settlePendingVerification(db, id, 'expired', now);
+      }
+      throw notCheckable(row, now);
+    }
+    if (storedCodeMatches(keys, id, code, slot.code_hash)) {
+      if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
+        await deps.protection.approved({
+          phone: slot.phone,
+          country: slot.country,
+          clientKey: slot.ip === null ? undefined : ipLimitKey(slot.ip),
+          sentAt: slot.created_at,
+        });
+        return { id, status: 'approved' };
+      }
+      throw new AppError('verification.already_used');
+    }
+    const remainingAttempts = slot.max_attempts - slot.attempts;
+    if (remainingAttempts <= 0) await verificationQueries.settlePendingVerification(db, id, 'exhausted', now);
+    throw new AppError(
+      'verification.code_mismatch',
+      remainingAttempts > 0
+        ? `The code is wrong; ${remainingAttempts} attempt${remainingAttempts === 1 ? '' : 's'} left.`
+        : 'The code is wrong, and that was the last attempt; request a new code.',
+      { remainingAttempts },
+    );
+  }
+
   return {
     /**
      * Issues a code: validate, check every send limit before the provider is called, store only the
@@ -223,10 +275,12 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         deps.routing.chainFor(parsed.number, parsed.country),
       ]);
       const first = chain.connectors[0];
+      const to = { phone, usage: input.usage, country: parsed.country };
       if (!first) {
+        telemetry.noConnector('verification', to);
         throw new AppError('connector.none_active');
       }
-      await admit(parsed, clientKey, settings, input.ip, options);
+      await admit(parsed, clientKey, settings, input.ip, options).catch(telemetry.refused('verification', to, options));
 
       const now = clock.now();
       const id = newId('vrf');
@@ -248,7 +302,10 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       };
       const { olderPending } = await verificationQueries.insertVerification(db, row);
 
-      if (delivery === 'suppressed') return view(row, now);
+      if (delivery === 'suppressed') {
+        telemetry.sent(row, 'suppressed', null);
+        return view(row, now);
+      }
       const deliver = () => deliverCode(row, code, chain, settings, input.locale, olderPending, parsed.country ?? null);
       if (delivery === 'background') {
         deps.background.run(async () => {
@@ -270,10 +327,14 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         deps.settings.getVerificationSettings(),
         deps.routing.chainFor(parsed.number, parsed.country),
       ]);
-      if (!chain.connectors[0]) throw new AppError('connector.none_active');
-      await admit(parsed, clientKey, settings, input.ip, options);
+      const to = { phone: parsed.number, usage: input.usage, country: parsed.country };
+      if (!chain.connectors[0]) {
+        telemetry.noConnector('relay', to);
+        throw new AppError('connector.none_active');
+      }
+      await admit(parsed, clientKey, settings, input.ip, options).catch(telemetry.refused('relay', to, options));
       try {
-        return await deps.deliverRouted(
+        const outcome = await deps.deliverRouted(
           chain.connectors,
           {
             to: parsed.number,
@@ -283,48 +344,25 @@ export function createVerificationService(deps: VerificationServiceDeps) {
           },
           { verificationId: null, isTest: false, country: parsed.country ?? null },
         );
+        telemetry.relayed(to, 'sent', outcome.connectorId);
+        return outcome;
       } catch (error) {
+        if (error instanceof DeliveryFailure) telemetry.relayed(to, 'failed', lastConnector(error.attempts));
         throw error instanceof DeliveryFailure ? deliveryFailureToAppError(error, 'public') : error;
       }
     },
 
-    /**
-     * Checks a code. An attempt slot is taken atomically before the code is compared, so at most
-     * `maxAttempts` guesses are ever evaluated, and approval is a conditional update, so a code is
-     * approved exactly once however many requests race.
-     */
+    /** Checks a code (`checkCode`), counting and logging its outcome. */
     async check(id: string, code: string): Promise<{ id: string; status: 'approved' }> {
-      const now = clock.now();
-      // Reserve first: on the common path (a pending, unexpired code) that is the only read needed.
-      const slot = await verificationQueries.reserveVerificationAttempt(db, id, now);
-      if (!slot) {
-        const row = await verificationQueries.findVerificationById(db, id);
-        if (!row) throw new AppError('verification.not_found');
-        if (row.status === 'pending' && row.expires_at <= now) {
-          await verificationQueries.settlePendingVerification(db, id, 'expired', now);
-        }
-        throw notCheckable(row, now);
-      }
-      if (storedCodeMatches(keys, id, code, slot.code_hash)) {
-        if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
-          await deps.protection.approved({
-            phone: slot.phone,
-            country: slot.country,
-            clientKey: slot.ip === null ? undefined : ipLimitKey(slot.ip),
-            sentAt: slot.created_at,
-          });
-          return { id, status: 'approved' };
-        }
-        throw new AppError('verification.already_used');
-      }
-      const remainingAttempts = slot.max_attempts - slot.attempts;
-      if (remainingAttempts <= 0) await verificationQueries.settlePendingVerification(db, id, 'exhausted', now);
-      throw new AppError(
-        'verification.code_mismatch',
-        remainingAttempts > 0
-          ? `The code is wrong; ${remainingAttempts} attempt${remainingAttempts === 1 ? '' : 's'} left.`
-          : 'The code is wrong, and that was the last attempt; request a new code.',
-        { remainingAttempts },
+      return checkCode(id, code).then(
+        (approved) => {
+          telemetry.checked(id, { approved: true });
+          return approved;
+        },
+        (error: unknown) => {
+          telemetry.checked(id, { error });
+          throw error;
+        },
       );
     },
 

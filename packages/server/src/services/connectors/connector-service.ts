@@ -15,6 +15,7 @@ import { generateCode, newId } from '../../crypto/codes.ts';
 import type { KeyRing } from '../../crypto/keys.ts';
 import { open, seal, sealContext, UnreadableSecretError } from '../../crypto/secret-box.ts';
 import { AppError } from '../../errors.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
 import { maskPhone, normalisePhone } from '../../phone.ts';
 import type { ConnectorRow } from '../../storage/queries/connectors.ts';
 import * as connectorQueries from '../../storage/queries/connectors.ts';
@@ -56,6 +57,8 @@ export interface ConnectorServiceDeps {
   cacheMs?: number;
   /** The public origin providers reach Passline at, for delivery receipt URLs; none: no receipts. */
   publicUrl?: () => string;
+  /** Provider call durations and outcomes (delivery.ts). */
+  metrics: Metrics;
 }
 
 export type ConnectorService = ReturnType<typeof createConnectorService>;
@@ -67,6 +70,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     db,
     clock,
     logger: deps.logger,
+    metrics: deps.metrics,
     fetch: deps.fetch ?? fetch,
     statusCallbackUrl:
       publicUrl && ((factoryId, connectorId) => statusCallbackUrl(publicUrl(), factoryId, connectorId)),

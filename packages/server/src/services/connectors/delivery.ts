@@ -8,6 +8,8 @@ import {
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { newId } from '../../crypto/codes.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
+import { logEvent } from '../../metrics/security-events.ts';
 import { maskPhone } from '../../phone.ts';
 import { insertDevOutboxMessage } from '../../storage/queries/dev-outbox.ts';
 import { insertMessage } from '../../storage/queries/messages.ts';
@@ -57,6 +59,8 @@ export function createDelivery(deps: {
   clock: Clock;
   logger: ConnectorLogger & { child(bindings: Record<string, unknown>): ConnectorLogger };
   fetch: typeof fetch;
+  /** Each provider call's duration and outcome, per connector and factory. */
+  metrics: Metrics;
   /**
    * Where a connector with per-message receipts (Twilio's StatusCallback) tells its provider to
    * report delivery; undefined: ask for none.
@@ -137,7 +141,22 @@ export function createDelivery(deps: {
             ),
         input.to,
       );
-      const latencyMs = Math.round(performance.now() - started);
+      const elapsedMs = performance.now() - started;
+      const latencyMs = Math.round(elapsedMs);
+      deps.metrics.providerCall(
+        { connector: meta.connectorId, factory: factory.metadata.id, outcome: error.kind },
+        elapsedMs / 1000,
+      );
+      logEvent(deps.logger, 'delivery.failed', {
+        stage: 'provider',
+        connector: meta.connectorId,
+        factory: factory.metadata.id,
+        kind: error.kind,
+        providerCode: error.providerCode ?? null,
+        to: base.to_masked,
+        country: base.country,
+        messageId: messageLogId,
+      });
       await insertMessage(db, {
         ...base,
         status: 'failed',
@@ -151,7 +170,12 @@ export function createDelivery(deps: {
       });
       throw new DeliveryFailure(error, messageLogId, latencyMs);
     }
-    const latencyMs = Math.round(performance.now() - started);
+    const elapsedMs = performance.now() - started;
+    const latencyMs = Math.round(elapsedMs);
+    deps.metrics.providerCall(
+      { connector: meta.connectorId, factory: factory.metadata.id, outcome: 'sent' },
+      elapsedMs / 1000,
+    );
     await insertMessage(db, {
       ...base,
       status: 'sent',

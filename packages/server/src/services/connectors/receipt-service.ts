@@ -9,6 +9,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { KeyRing } from '../../crypto/keys.ts';
 import { AppError } from '../../errors.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
+import { type EventLogger, logEvent } from '../../metrics/security-events.ts';
 import { findConnectorById } from '../../storage/queries/connectors.ts';
 import { recordDeliveryReport } from '../../storage/queries/messages.ts';
 import type { Database } from '../../storage/schema.ts';
@@ -47,7 +49,9 @@ export function createReceiptService(deps: {
   registry: ConnectorRegistry;
   /** The saved connector, decrypted and parsed (the connector service's, cached per instance). */
   connectorById(id: string): Promise<ActiveConnector | undefined>;
-  logger: ConnectorLogger;
+  logger: ConnectorLogger & EventLogger;
+  /** Receipts by status. */
+  metrics: Metrics;
 }) {
   const { db, clock } = deps;
 
@@ -84,6 +88,7 @@ export function createReceiptService(deps: {
     let recorded = 0;
     const now = clock.now();
     for (const receipt of parsed) {
+      deps.metrics.receipt(row.factory_id, String(receipt.status));
       // Custom connectors are checked too: a report Passline cannot read is left out, not guessed at.
       // (JSON can spell a NUL character, which PostgreSQL cannot store and no message id contains.)
       if (!finalStatuses.has(receipt.status) || typeof receipt.messageId !== 'string') continue;
@@ -92,13 +97,23 @@ export function createReceiptService(deps: {
         receipt.status === 'undelivered' && typeof receipt.errorCode === 'string'
           ? receipt.errorCode.replaceAll('\u0000', '').slice(0, 200) || null
           : null;
-      recorded += await recordDeliveryReport(db, {
+      const changed = await recordDeliveryReport(db, {
         factoryId: row.factory_id,
         providerMessageId: receipt.messageId,
         status: receipt.status as 'delivered' | 'undelivered',
         errorCode,
         deliveredAt: typeof receipt.at === 'number' && Number.isFinite(receipt.at) ? Math.round(receipt.at) : now,
       });
+      recorded += changed;
+      // Once per message: a repeated report changes nothing and says nothing new.
+      if (changed > 0 && receipt.status === 'undelivered') {
+        logEvent(deps.logger, 'delivery.failed', {
+          stage: 'receipt',
+          connector: row.id,
+          factory: row.factory_id,
+          providerCode: errorCode,
+        });
+      }
     }
     if (recorded < parsed.filter((receipt) => finalStatuses.has(receipt.status)).length) {
       // Usually a duplicate or a message Passline did not send; worth a line when following a problem.

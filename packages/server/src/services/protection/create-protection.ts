@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.ts';
 import { newId } from '../../crypto/codes.ts';
 import type { KeyRing } from '../../crypto/keys.ts';
 import { AppError } from '../../errors.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
 import { insertProtectionAlert } from '../../storage/queries/protection.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
@@ -49,6 +50,7 @@ export function createProtection(deps: {
   secrets: ProtectionSecrets | undefined;
   fetch?: typeof fetch;
   cacheMs?: number;
+  metrics: Metrics;
 }): Protection {
   const { db, clock, limiter } = deps;
   const secrets = deps.secrets ?? { challengeSecret: undefined, alertWebhookSecret: undefined };
@@ -109,7 +111,16 @@ export function createProtection(deps: {
       }
       return challenges.describe(await settings.get());
     },
-    service: createProtectionService({ db, clock, settings, guard, challenges, alerts }),
+    service: createProtectionService({
+      db,
+      clock,
+      settings,
+      guard,
+      challenges,
+      alerts,
+      metrics: deps.metrics,
+      logger: deps.logger,
+    }),
     reports: createProtectionReports({ db, clock, limiter, guard, settings }),
   };
 }

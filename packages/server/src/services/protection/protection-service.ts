@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { newId } from '../../crypto/codes.ts';
 import { AppError } from '../../errors.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
+import { type EventLogger, logEvent } from '../../metrics/security-events.ts';
 import type { PhoneNumber } from '../../phone.ts';
 import { insertProtectionEvent } from '../../storage/queries/protection.ts';
 import type { Database } from '../../storage/schema.ts';
@@ -59,6 +61,10 @@ export function createProtectionService(deps: {
   guard: ConversionGuard;
   challenges: Pick<ChallengeVerifier, 'verify'>;
   alerts: AlertSender;
+  /** Refusals by reason, budget use. */
+  metrics: Metrics;
+  /** `protection.tripped` events. */
+  logger: EventLogger;
 }) {
   const { db, clock, guard } = deps;
   let compiled: { settings: ProtectionSettings; exceptions: Exceptions } | undefined;
@@ -67,6 +73,9 @@ export function createProtectionService(deps: {
 
   function notePressure(rules: readonly LimitRule[], hits: readonly number[], destination: Destination, now: number) {
     const share = (position: number) => (hits[position] ?? 0) / (rules[position]?.limit ?? 1);
+    deps.metrics.budgetUsage('global_hour', null, share(budgetPositions.globalHour));
+    deps.metrics.budgetUsage('global_day', null, share(budgetPositions.globalDay));
+    deps.metrics.budgetUsage('country', destination.country, share(budgetPositions.country));
     pressure.global = {
       share: Math.max(share(budgetPositions.globalHour), share(budgetPositions.globalDay)),
       at: now,
@@ -87,6 +96,14 @@ export function createProtectionService(deps: {
     error: AppError = new AppError(reason),
   ): Promise<void> {
     const enforced = screened.settings.mode === 'enforce';
+    deps.metrics.protectionRefusal(reason, enforced);
+    logEvent(deps.logger, 'protection.tripped', {
+      rule: reason,
+      enforced,
+      country: screened.destination.country,
+      range: maskedRange(screened.destination),
+      source: screened.request.source,
+    });
     await insertProtectionEvent(db, {
       id: newId('pev'),
       created_at: clock.now(),
