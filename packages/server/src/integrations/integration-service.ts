@@ -1,3 +1,4 @@
+import { formatIssues } from '@passline/connector-kit';
 import type { IntegrationSettings, IntegrationSettingsPatch, RelayResult } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
@@ -96,15 +97,13 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     /** Logto's HTTP SMS connector: the code goes out with the template of the usage its type maps to. */
     async relayFromLogto(request: LogtoSmsRequest, source: string): Promise<RelayResult> {
       const to = normalisePhone(internationalNumber(request.to));
-      const locale = localeOf(request.payload);
-      const ip = clientIpOf(request.ip);
       await deps.verifications.relay(
         {
           to,
           usage: usageForLogtoType(request.type),
           code: request.payload.code,
-          ...(locale ? { locale } : {}),
-          ...(ip ? { ip } : {}),
+          locale: localeOf(request.payload),
+          ip: clientIpOf(request.ip),
         },
         { source },
       );
@@ -127,14 +126,10 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       const parsed = supabaseSendSmsSchema.safeParse(json);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((issue) => ({
-          path: `body.${issue.path.join('.')}`,
+          path: ['body', ...issue.path].join('.'),
           message: issue.message,
         }));
-        throw new AppError(
-          'request.invalid',
-          `Invalid request: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-          { issues },
-        );
+        throw new AppError('request.invalid', `Invalid request: ${formatIssues(issues)}`, { issues });
       }
       return parsed.data;
     },

@@ -35,7 +35,6 @@ export function hookSecretUsable(secret: string): boolean {
  */
 export function verifyHookSignature(secret: string, rawBody: string, headers: Record<string, unknown>): void {
   const header = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : '');
-  requireSignatureHeaders(headers);
   try {
     new Webhook(normaliseHookSecret(secret)).verify(
       rawBody,
