@@ -103,6 +103,21 @@ describeEachEngine('security events in the logs', (database) => {
     expect(tripped).toMatchObject({ level: 40, rule: 'fraud.country_blocked', enforced: true, country: 'GB' });
     expect(tripped?.range).toMatch(/^\+44\d+\*+$/);
     expect(lastEvent('verification.refused')).toMatchObject({ reason: 'fraud.country_blocked', country: 'GB' });
+
+    // Record-only: the rule trips and says so, and the send goes ahead (no refusal).
+    await passline.request('PATCH', '/api/settings/protection', {
+      body: { mode: 'record_only', blockedCountries: ['GB'] },
+    });
+    const refusals = events('verification.refused').length;
+    const recorded = '+447400123498';
+    phones.push(recorded);
+    expect((await send(recorded)).status).toBe(201);
+    await passline.request('PATCH', '/api/settings/protection', { body: { mode: 'enforce', blockedCountries: [] } });
+    expect(lastEvent('protection.tripped')).toMatchObject({ rule: 'fraud.country_blocked', enforced: false });
+    expect(events('verification.refused')).toHaveLength(refusals);
+    expect(lastEvent('verification.sent')).toMatchObject({ country: 'GB', outcome: 'sent' });
+    const metrics = await passline.metrics.render();
+    expect(metrics).toContain('passline_protection_refusals_total{reason="fraud.country_blocked",enforced="false"} 1');
   });
 
   it('account.signed_in and account.sign_in_failed, by method', async () => {
