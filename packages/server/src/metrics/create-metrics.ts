@@ -73,7 +73,7 @@ export function createMetrics() {
   let approvedCount = 0;
   new Gauge({
     name: 'passline_verification_conversion_ratio',
-    help: 'Codes approved / codes sent by this instance since it started (0 before the first send).',
+    help: 'Codes approved on this instance / codes it sent, since it started (0 before its first send).',
     registers,
     collect() {
       this.set(sentCount === 0 ? 0 : approvedCount / sentCount);
