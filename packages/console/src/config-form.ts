@@ -61,6 +61,15 @@ export function fieldsOf(factory: Factory): Field[] {
   });
 }
 
+/**
+ * Templates a connector works without (http-sms: the receiver renders the text itself): the schema
+ * does not require them and the connector offers no default texts. Left empty, they are left out.
+ */
+export function templatesOptional(factory: Factory, fields: Field[]): boolean {
+  const templates = fields.find((field) => field.kind === 'templates');
+  return templates !== undefined && !templates.required && factory.configTemplate?.templates === undefined;
+}
+
 /** Initial values: a saved connector's config, or for a new one the factory's template and defaults. */
 export function initialState(factory: Factory, fields: Field[], connector?: Connector): FormState {
   const source = connector?.config ?? {};
@@ -96,7 +105,8 @@ export function buildConfig(fields: Field[], state: FormState, templates: unknow
   const fieldErrors: Record<string, string> = {};
   for (const field of fields) {
     if (field.kind === 'templates') {
-      config[field.name] = templates;
+      // Optional templates left empty are left out, as the connector's schema expects.
+      if (templates !== undefined) config[field.name] = templates;
       continue;
     }
     const raw = state.values[field.name];

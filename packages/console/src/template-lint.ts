@@ -25,7 +25,13 @@ export interface TemplateProblem {
  */
 export type TemplateVocabulary = TemplateTextRules;
 
-export type TemplateCheck = { ok: true; value: unknown[]; problems: [] } | { ok: false; problems: TemplateProblem[] };
+/** `value` is undefined when optional templates are left empty: the config is saved without them. */
+export type TemplateCheck =
+  | { ok: true; value: unknown[] | undefined; problems: [] }
+  | { ok: false; problems: TemplateProblem[] };
+
+/** An editor left empty, or holding only `[]`. */
+const emptyTemplates = /^\s*(\[\s*\])?\s*$/;
 
 /**
  * Checks the templates JSON as the admin types: syntax, one object per usage and language, every
@@ -39,7 +45,10 @@ export function checkTemplates(
   itemSchema: JsonSchema | undefined,
   /** What the connector type says about its templates; the shared defaults when it says nothing. */
   vocabulary: TemplateVocabulary = {},
+  /** The connector's schema does not require templates (http-sms): none at all is fine. */
+  options: { optional?: boolean } = {},
 ): TemplateCheck {
+  if (options.optional && emptyTemplates.test(text)) return { ok: true, value: undefined, problems: [] };
   const variables = vocabulary.variables ?? templateVariableNames;
   const parsed = parseJsonWithPositions(text);
   if (!parsed.ok) {

@@ -1,7 +1,7 @@
 import type { Connector, Factory } from '@passline/contracts';
 import { useMemo, useState } from 'react';
 import { ApiError } from './api.ts';
-import { buildConfig, type FormState, fieldsOf, initialState } from './config-form.ts';
+import { buildConfig, type FormState, fieldsOf, initialState, templatesOptional } from './config-form.ts';
 import { checkTemplates, vocabularyOf } from './template-lint.ts';
 
 /** Form state for one connector config (new or saved), with client checks and server issues. */
@@ -12,7 +12,9 @@ export function useConnectorForm(factory: Factory, connector?: Connector) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [templateIssues, setTemplateIssues] = useState<string[]>([]);
   const itemSchema = factory.configSchema.properties?.templates?.items;
-  const templatesCheck = checkTemplates(state.templates, itemSchema, vocabularyOf(factory));
+  const templatesCheck = checkTemplates(state.templates, itemSchema, vocabularyOf(factory), {
+    optional: templatesOptional(factory, fields),
+  });
   const dirty = JSON.stringify(state) !== JSON.stringify(initial);
 
   /** The config, or a sentence saying what blocks it (also marks the fields). */

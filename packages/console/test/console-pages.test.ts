@@ -137,7 +137,7 @@ describeInChromium('admin console: settings, messages, API keys, dev outbox and 
     await heading('API keys').waitFor();
     await page.getByLabel('Name').fill('backend');
     await page.getByRole('button', { name: 'Create key' }).click();
-    const key = (await textOf(page.getByTestId('new-key').locator('code'))).trim();
+    const key = (await textOf(page.getByTestId('new-key').locator('code').first())).trim();
     expect((await passline.request('GET', '/api/connectors', { key })).status).toBe(403);
     await shot('api-keys');
 

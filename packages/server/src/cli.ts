@@ -137,13 +137,15 @@ async function main(argv: string[]): Promise<void> {
           ['connector secrets', result.connectorSecrets],
           ['token signing keys', result.signingKeys],
           ['application secrets', result.applicationSecrets],
+          ['integration hook secrets', result.integrationSecrets],
         ] as const) {
           out.push(`  ${label}: ${counts.reencrypted} re-encrypted, ${counts.alreadyCurrent} already under it`);
         }
         const changed =
           result.connectorSecrets.changedMeanwhile +
           result.signingKeys.changedMeanwhile +
-          result.applicationSecrets.changedMeanwhile;
+          result.applicationSecrets.changedMeanwhile +
+          result.integrationSecrets.changedMeanwhile;
         if (changed > 0) {
           out.push(`${changed} changed by a running instance during this run: run passline keys rotate again.`);
         }

@@ -26,6 +26,8 @@ const publicRoutes = new Set([
   'POST /api/token/revoke',
   // Called by SMS providers: authenticated by the connector's signature check or the URL's secret.
   'POST /api/webhooks/{factoryId}/status',
+  // Called by Supabase Auth: authenticated by its Standard Webhooks signature (the hook secret).
+  'POST /api/integrations/supabase/send-sms',
 ]);
 /** Routes for applications' backends (verify scope) and for signed-in end users (access token). */
 const nonAdminRoutes = new Set([

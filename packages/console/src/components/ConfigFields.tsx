@@ -1,6 +1,6 @@
 import { type Factory, secretMask } from '@passline/contracts';
 import { type ReactNode, useId, useMemo, useState } from 'react';
-import type { Field, FormState } from '../config-form.ts';
+import { type Field, type FormState, templatesOptional } from '../config-form.ts';
 import { vocabularyOf } from '../template-lint.ts';
 import { TemplatesEditor } from './TemplatesEditor.tsx';
 
@@ -29,6 +29,7 @@ export function ConfigFields(props: {
             onChange={(templates) => props.onChange({ ...state, templates })}
             itemSchema={field.schema.items}
             vocabulary={vocabulary}
+            optional={templatesOptional(props.factory, fields)}
             serverIssues={props.templateIssues}
           />
         ) : (

@@ -17,18 +17,21 @@ export function TemplatesEditor(props: {
   onChange: (value: string) => void;
   itemSchema: JsonSchema | undefined;
   vocabulary: TemplateVocabulary;
+  /** The connector works without templates (http-sms): an empty editor is not a problem. */
+  optional?: boolean;
   serverIssues: string[];
 }) {
   const labelId = useId();
   const problemsId = useId();
   const { itemSchema, vocabulary } = props;
+  const options = useMemo(() => ({ optional: props.optional === true }), [props.optional]);
   const extensions = useMemo(
     () => [
       json(),
       lintGutter(),
       linter(
         (view): Diagnostic[] =>
-          checkTemplates(view.state.doc.toString(), itemSchema, vocabulary).problems.map((problem) => ({
+          checkTemplates(view.state.doc.toString(), itemSchema, vocabulary, options).problems.map((problem) => ({
             from: problem.from,
             to: Math.max(problem.to, problem.from),
             severity: 'error',
@@ -39,9 +42,10 @@ export function TemplatesEditor(props: {
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-labelledby': labelId, 'aria-describedby': problemsId }),
     ],
-    [itemSchema, vocabulary, labelId, problemsId],
+    [itemSchema, vocabulary, options, labelId, problemsId],
   );
-  const problems = checkTemplates(props.value, itemSchema, vocabulary).problems;
+  const check = checkTemplates(props.value, itemSchema, vocabulary, options);
+  const problems = check.problems;
   return (
     <div className="field">
       <span className="label" id={labelId}>
@@ -68,6 +72,8 @@ export function TemplatesEditor(props: {
             ))}
             {problems.length === 0 ? props.serverIssues.map((issue) => <li key={issue}>{issue}</li>) : null}
           </ul>
+        ) : check.ok && check.value === undefined ? (
+          <p className="help ok-text">No templates: they are optional for this connector.</p>
         ) : (
           <p className="help ok-text">Templates look good: every usage has one.</p>
         )}
