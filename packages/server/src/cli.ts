@@ -8,6 +8,9 @@ import { previousKeyFileName, removePreviousKeyFile, rotateKeyFile } from './cry
 import { createLogger, serverLogDestination } from './logger.ts';
 import { createPassline, type Passline, startPassline, version } from './main.ts';
 
+/** Who the audit log names for changes made with this CLI (it runs with the server's own access). */
+const cliActor = { type: 'cli', id: null, name: null } as const;
+
 /** `passline <command>`: every command reads the same environment as the server. */
 async function main(argv: string[]): Promise<void> {
   const program = new Command('passline').version(version).description('Self-hosted phone verification by SMS code.');
@@ -61,6 +64,13 @@ async function main(argv: string[]): Promise<void> {
     .action(async (options: { name: string; scope: 'admin' | 'verify' | 'relay' }) => {
       await withPassline(async (passline) => {
         const { key, apiKey } = await passline.apiKeys.create(options);
+        await passline.auditLog.record({
+          actor: cliActor,
+          ip: null,
+          action: 'api_key.create',
+          target: { type: 'api_key', id: apiKey.id },
+          after: apiKey,
+        });
         return [
           // The key stays the last line: scripts take it with `tail -n 1`.
           ...(apiKey.accountSid
@@ -96,6 +106,12 @@ async function main(argv: string[]): Promise<void> {
     .action(async (id: string) => {
       await withPassline(async (passline) => {
         await passline.apiKeys.revoke(id);
+        await passline.auditLog.record({
+          actor: cliActor,
+          ip: null,
+          action: 'api_key.revoke',
+          target: { type: 'api_key', id },
+        });
         return [`Revoked ${id}.`];
       });
     });

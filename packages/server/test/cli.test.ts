@@ -2,7 +2,10 @@ import { execFile, spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { createPassline } from '../src/main.ts';
 import { cliEnvironment, passlineBin } from './cli-env.ts';
 
 const run = promisify(execFile);
@@ -35,6 +38,20 @@ describe('the passline CLI (embedded SQLite)', () => {
 
     expect((await passline('api-keys', 'revoke', id)).stdout).toContain(`Revoked ${id}`);
     expect((await passline('api-keys', 'list')).stdout).toMatch(new RegExp(`${id}.*revoked`));
+
+    // Both changes are in the audit log, made by the CLI, and the key itself is nowhere in it.
+    const server = await createPassline(loadConfig(env), { logger: pino({ level: 'silent' }) });
+    try {
+      const { items } = await server.auditLog.list({ limit: 10 });
+      const forKey = items.filter((entry) => entry.target.id === id);
+      expect(forKey.map((entry) => [entry.action, entry.actor.type])).toEqual([
+        ['api_key.revoke', 'cli'],
+        ['api_key.create', 'cli'],
+      ]);
+      expect(JSON.stringify(items)).not.toContain(key);
+    } finally {
+      await server.close();
+    }
   });
 
   it('starts the server, serves requests, and stops cleanly on SIGTERM', async () => {

@@ -15,6 +15,20 @@ describeEachEngine('HTTP contract: auth and bad input', (database) => {
     expect(result.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
   };
 
+  it('masks phone numbers in the paths of failed requests it logs', async () => {
+    const plain = await passline.request('GET', '/api/no-such-route/+14155550123');
+    const encoded = await passline.request(
+      'GET',
+      '/v2/Services/VA00000000000000000000000000000000/Verifications/%2B14155550124',
+    );
+    expect(plain.status).toBe(404);
+    expect(encoded.status).toBe(401);
+    const logs = passline.logs();
+    expect(logs).toContain('/api/no-such-route/+1415*****23');
+    expect(logs).toContain('/Verifications/+1415*****24');
+    expect(logs).not.toMatch(/1415555012[34]/);
+  });
+
   it('requires a key on every API route and the right scope on admin routes', async () => {
     const adminRoutes: Array<['GET' | 'POST' | 'PATCH' | 'DELETE', string]> = [
       ['GET', '/api/connector-factories'],

@@ -53,6 +53,14 @@ describeEachEngine('Supabase Send SMS hook → Passline', (database) => {
     expect(JSON.stringify(stored)).not.toContain(secretPart);
     expect(stored.some((row) => row.key.includes('supabase') && JSON.parse(row.value).v === 1)).toBe(true);
     expect(passline.logs()).not.toContain(secretPart);
+    // The change is audited, and the audit entry says only that a secret is now set.
+    const audited = await passline.request('GET', '/api/audit-log?targetType=settings&targetId=integrations');
+    const entry = audited.body.items.find(
+      (item: { action: string; target: { id: string } }) =>
+        item.action === 'settings.update' && item.target.id === 'integrations',
+    );
+    expect(entry).toMatchObject({ after: { supabase: { hookSecretSet: true } } });
+    expect(JSON.stringify(audited.body)).not.toContain(secretPart);
   });
 
   it('delivers sms.otp to user.phone with the Generic template, and answers {}', async () => {

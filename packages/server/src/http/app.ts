@@ -16,6 +16,7 @@ import type { TrustProxy } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { metricsRoute } from '../metrics/metrics-endpoint.ts';
+import { maskPhone } from '../phone.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { ConnectorService } from '../services/connectors/connector-service.ts';
 import type { ReceiptService } from '../services/connectors/receipt-service.ts';
@@ -80,6 +81,11 @@ export interface HttpDeps {
 }
 
 export const bodyLimitBytes = 64 * 1024;
+
+/** `/v2/.../Verifications/+14155550123` → `/v2/.../Verifications/+1415*****23`, encoded or not. */
+function maskNumbersInPath(path: string): string {
+  return path.replace(/(?:\+|%2B)\d{6,15}/gi, (number) => maskPhone(`+${number.replace(/^(\+|%2B)/i, '')}`));
+}
 
 /** Builds the HTTP app. Routes are thin: validate with zod, call a service, shape the response. */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
@@ -155,11 +161,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // The route's pattern, never the URL: ids and query strings would make a series per request.
     deps.metrics.httpRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) {
-      // The path only: query strings may carry phone numbers.
+      // The path only: query strings may carry phone numbers, and so may some paths (the Twilio
+      // Verify-compatible API takes a number in place of a verification SID): those are masked.
       request.log.info(
         {
           method: request.method,
-          path: request.url.split('?')[0],
+          path: maskNumbersInPath(request.url.split('?')[0] ?? ''),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
         },

@@ -2,6 +2,7 @@ import { integrationSettingsPatchSchema, integrationSettingsSchema, relayResultS
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { audit } from '../audit/audit-request.ts';
 import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError, isAppError } from '../errors.ts';
@@ -68,7 +69,13 @@ export function integrationRoutes(deps: IntegrationDeps): FastifyPluginAsyncZod 
           response: { 200: integrationSettingsSchema, 400: errorResponseSchema, ...authErrors },
         },
       },
-      async (request) => integrations.updateSettings(request.body),
+      async (request) => {
+        const before = await integrations.settings();
+        const after = await integrations.updateSettings(request.body);
+        // The views say only whether a secret is set, never the secret.
+        await audit(request, 'settings.update', { type: 'settings', id: 'integrations' }, { before, after });
+        return after;
+      },
     );
 
     app.post(
