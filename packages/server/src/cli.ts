@@ -154,6 +154,7 @@ async function main(argv: string[]): Promise<void> {
           ['token signing keys', result.signingKeys],
           ['application secrets', result.applicationSecrets],
           ['integration hook secrets', result.integrationSecrets],
+          ['admin two-factor secrets', result.adminTwoFactorSecrets],
         ] as const) {
           out.push(`  ${label}: ${counts.reencrypted} re-encrypted, ${counts.alreadyCurrent} already under it`);
         }
@@ -161,7 +162,8 @@ async function main(argv: string[]): Promise<void> {
           result.connectorSecrets.changedMeanwhile +
           result.signingKeys.changedMeanwhile +
           result.applicationSecrets.changedMeanwhile +
-          result.integrationSecrets.changedMeanwhile;
+          result.integrationSecrets.changedMeanwhile +
+          result.adminTwoFactorSecrets.changedMeanwhile;
         if (changed > 0) {
           out.push(`${changed} changed by a running instance during this run: run passline keys rotate again.`);
         }
@@ -223,6 +225,22 @@ async function main(argv: string[]): Promise<void> {
       await withPassline(async (passline) => {
         const admin = await passline.adminAuth.createAdmin({ username: options.username, password });
         return [`Created console admin "${admin.username}". Sign in at /console/.`];
+      });
+    });
+  admins
+    .command('reset-two-factor')
+    .description(
+      "Turn off an admin's two-factor sign-in (a lost device) and end their sessions; they sign in with the password only, or set it up again if it is required",
+    )
+    .requiredOption('--username <name>', 'the sign-in name')
+    .action(async (options: { username: string }) => {
+      await withPassline(async (passline) => {
+        const removed = await passline.adminAuth.resetTwoFactor(options.username);
+        return [
+          removed
+            ? `Two-factor sign-in of "${options.username}" is off and their sessions ended. They sign in with their password and set it up again.`
+            : `"${options.username}" had no two-factor sign-in; their sessions ended.`,
+        ];
       });
     });
 

@@ -87,6 +87,34 @@ export const errorCatalog = {
     message: 'An admin with this username already exists.',
     description: 'An admin with this username already exists.',
   },
+  'admin.two_factor_invalid': {
+    status: 401,
+    message: 'The code is wrong, expired or already used. Enter the current code from your authenticator app.',
+    description:
+      'The TOTP code is wrong, outside the accepted 30-second steps or already used, or the recovery code is wrong or used. Each attempt counts toward the sign-in limits.',
+  },
+  'admin.two_factor_required': {
+    status: 403,
+    message: 'Two-factor sign-in is required for every admin.',
+    description:
+      'Two-factor sign-in is required for every admin, so it cannot be turned off; or an admin tried to require it without having it on their own account.',
+  },
+  'admin.two_factor_not_enabled': {
+    status: 409,
+    message: 'Two-factor sign-in is not set up for this admin.',
+    description: 'The action needs two-factor sign-in set up (or an enrolment started) first.',
+  },
+  'admin.two_factor_already_enabled': {
+    status: 409,
+    message: 'Two-factor sign-in is already on. Turn it off first to use another device.',
+    description: 'Two-factor sign-in is already on for this admin; turn it off before enrolling again.',
+  },
+  'admin.sign_in_step_invalid': {
+    status: 401,
+    message: 'This sign-in has expired. Sign in again with your username and password.',
+    description:
+      'The pending token of a two-step sign-in is unknown, expired (after 5 minutes), used, or had too many wrong codes; start again with the password.',
+  },
   'phone.invalid': {
     status: 400,
     message: 'The phone number is not a valid international number, e.g. +12015550123.',

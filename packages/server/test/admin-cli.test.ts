@@ -38,12 +38,12 @@ describe('passline admins create (embedded SQLite)', () => {
 
     const instance = await createPassline(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
     try {
-      const session = await instance.adminAuth.signIn({
+      const outcome = await instance.adminAuth.signIn({
         username: 'root',
         password: 'a password from stdin',
         ip: '::1',
       });
-      expect(session.session.username).toBe('root');
+      expect(outcome.kind === 'session' ? outcome.created.session.username : outcome.kind).toBe('root');
       // An admin exists now: no setup token is handed out any more.
       expect(await instance.adminAuth.issueSetupToken()).toBeUndefined();
     } finally {

@@ -1,10 +1,12 @@
-import { consoleSessionSchema, noContentSchema, setupStatusSchema } from '@passline/contracts';
+import { consoleSessionSchema, noContentSchema, setupStatusSchema, signInPendingSchema } from '@passline/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireConsoleSession, sessionCookieName } from '../http/auth.ts';
 import { errorResponseSchema } from '../http/schemas.ts';
+import type { ApiKeyService } from '../services/api-key-service.ts';
 import type { AdminAuthService, NewSession } from './console-auth-service.ts';
+import { twoFactorRoutes } from './two-factor-routes.ts';
 
 const credentials = {
   // Lengths are checked by the service, so the CLI and the console give the same messages.
@@ -16,7 +18,11 @@ const credentials = {
  * The console's own sign-in: first-run setup, sign in, sign out, and "who am I" with the CSRF
  * token. Only these /api routes take no API key.
  */
-export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyPluginAsyncZod {
+export function adminAuthRoutes(deps: {
+  adminAuth: AdminAuthService;
+  /** For the security settings, which an admin API key may change too. */
+  apiKeys?: ApiKeyService;
+}): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['Console sign-in'];
 
@@ -72,11 +78,13 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
       {
         schema: {
           tags,
-          summary: 'Sign in to the console; sets the session cookie',
+          summary:
+            'Sign in to the console; sets the session cookie, or (202) asks for the second factor or its set-up first',
           security: [],
           body: z.strictObject(credentials),
           response: {
             200: consoleSessionSchema,
+            202: signInPendingSchema,
             400: errorResponseSchema,
             401: errorResponseSchema,
             429: errorResponseSchema,
@@ -84,11 +92,14 @@ export function adminAuthRoutes(deps: { adminAuth: AdminAuthService }): FastifyP
         },
       },
       async (request, reply) => {
-        const created = await deps.adminAuth.signIn({ ...request.body, ip: request.ip });
-        setSessionCookie(request, reply, created);
-        return created.session;
+        const outcome = await deps.adminAuth.signIn({ ...request.body, ip: request.ip });
+        if (outcome.kind === 'pending') return reply.status(202).send(outcome.pending);
+        setSessionCookie(request, reply, outcome.created);
+        return outcome.created.session;
       },
     );
+
+    await app.register(twoFactorRoutes({ adminAuth: deps.adminAuth, apiKeys: deps.apiKeys, setSessionCookie }));
 
     app.get(
       '/api/admin/session',

@@ -1,10 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SignInPending } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AuditActor, AuditService } from '../audit/audit-service.ts';
 import { ipLimitKey } from '../client-ip.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
+import type { KeyRing } from '../crypto/keys.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { AuthenticatedAdmin } from '../http/auth.ts';
@@ -13,6 +15,8 @@ import type { Database } from '../storage/schema.ts';
 import * as sessionQueries from './queries/admin-sessions.ts';
 import { deleteAllAdminSetupTokens, insertAdminSetupToken } from './queries/admin-setup-tokens.ts';
 import { anyAdminExists, findAdminByUsername, insertAdmin } from './queries/admins.ts';
+import { type AdminRef, createAdminTwoFactor } from './two-factor-service.ts';
+import { createTwoFactorSignIn } from './two-factor-sign-in.ts';
 
 export const usernameSchema = z
   .string()
@@ -71,6 +75,9 @@ export interface NewSession {
   session: AdminSessionView;
 }
 
+/** A correct password: a session, or (two-factor sign-in) the step that still has to come. */
+export type SignInOutcome = { kind: 'session'; created: NewSession } | { kind: 'pending'; pending: SignInPending };
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
@@ -93,7 +100,9 @@ export function createAdminAuthService(deps: {
   clock: Clock;
   /** Admin creation and every sign-in outcome go to the audit log. */
   auditLog: AuditService;
+  keys: KeyRing; // seals the admins' TOTP secrets
   options?: Partial<AdminAuthOptions>;
+  cacheMs?: number; // how long an instance caches the "two-factor required" setting
 }) {
   const { db, clock, auditLog } = deps;
   const options = { ...defaultAdminAuthOptions, ...deps.options };
@@ -187,6 +196,40 @@ export function createAdminAuthService(deps: {
     await auditLog.record({ actor: nobody, ip, action, target, after: known ? null : { knownAdmin: false } });
   }
 
+  /** One sign-in attempt (password, code or recovery code) against the limits; a lockout is audited. */
+  async function countAttempt(username: string, ip: string): Promise<void> {
+    try {
+      await limitAttempts('sign-in', username, ip);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'admin.too_many_attempts') {
+        await recordRefusal('admin.locked_out', username, ip);
+      }
+      throw error;
+    }
+  }
+
+  async function finishSignIn(admin: AdminRef, ip: string, secondFactor: string | null): Promise<NewSession> {
+    const created = await startSession(admin.id, admin.username);
+    await auditLog.record({
+      actor: { type: 'admin', id: admin.id, name: admin.username },
+      ip,
+      action: 'admin.sign_in',
+      target: { type: 'admin', id: admin.username },
+      ...(secondFactor ? { after: { secondFactor } } : {}),
+    });
+    return created;
+  }
+
+  const twoFactor = createAdminTwoFactor({ db, keys: deps.keys, clock, auditLog, cacheMs: deps.cacheMs });
+  const twoFactorSignIn = createTwoFactorSignIn({
+    db,
+    clock,
+    twoFactor,
+    countAttempt,
+    recordFailure: (username, ip) => recordRefusal('admin.sign_in_failed', username, ip),
+    finishSignIn: (admin, ip, secondFactor) => finishSignIn(admin, ip, secondFactor),
+  });
+
   async function newAdminRow(username: string, password: string) {
     const now = clock.now();
     return {
@@ -275,30 +318,37 @@ export function createAdminAuthService(deps: {
       return { id: row.id, username: row.username };
     },
 
-    async signIn(input: { username: string; password: string; ip: string }): Promise<NewSession> {
+    /**
+     * The password step. With two-factor sign-in on (or required and not yet set up), the answer
+     * is a pending step instead of a session: the code, or the enrolment, comes next.
+     */
+    async signIn(input: { username: string; password: string; ip: string }): Promise<SignInOutcome> {
       const username = input.username.trim().toLowerCase().slice(0, 64);
-      try {
-        await limitAttempts('sign-in', username, input.ip);
-      } catch (error) {
-        if (isAppError(error) && error.code === 'admin.too_many_attempts') {
-          await recordRefusal('admin.locked_out', username, input.ip);
-        }
-        throw error;
-      }
+      await countAttempt(username, input.ip);
       const admin = await findAdminByUsername(db, username);
       const matches = await verifyPassword(input.password, admin?.password_hash ?? (await decoyPasswordHash()));
       if (!admin || !matches) {
         await recordRefusal('admin.sign_in_failed', username, input.ip);
         throw new AppError('admin.invalid_credentials');
       }
-      const created = await startSession(admin.id, admin.username);
-      await auditLog.record({
-        actor: { type: 'admin', id: admin.id, name: admin.username },
-        ip: input.ip,
-        action: 'admin.sign_in',
-        target: { type: 'admin', id: admin.username },
-      });
-      return created;
+      if (await twoFactor.isEnabled(admin.id)) {
+        return { kind: 'pending', pending: await twoFactorSignIn.pending(admin.id, 'verify') };
+      }
+      if ((await twoFactor.settings()).requireTwoFactor) {
+        return { kind: 'pending', pending: await twoFactorSignIn.pending(admin.id, 'enrol') };
+      }
+      return { kind: 'session', created: await finishSignIn(admin, input.ip, null) };
+    },
+
+    twoFactor,
+    ...twoFactorSignIn,
+    /** Turns "required for every admin" on or off (two-factor-service.ts). */
+    updateSecuritySettings: twoFactor.updateSettings,
+    /** `passline admins reset-two-factor`: for an admin who lost their device. */
+    async resetTwoFactor(username: string): Promise<boolean> {
+      const admin = await findAdminByUsername(db, usernameSchema.parse(username));
+      if (!admin) throw new AppError('request.invalid', `No admin is named "${username}".`);
+      return twoFactor.reset(admin);
     },
 
     /** The admin behind a session cookie, or undefined when the session is unknown or over. */

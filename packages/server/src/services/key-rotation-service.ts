@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
+import {
+  adminTotpContext,
+  listSealedAdminTotpSecrets,
+  replaceSealedAdminTotpSecret,
+} from '../console-auth/queries/admin-two-factor.ts';
 import { configuredKeyIds, type KeyRing } from '../crypto/keys.ts';
 import { reseal, sealContext, sealedKeyId, UnreadableSecretError } from '../crypto/secret-box.ts';
 import {
@@ -26,6 +31,8 @@ export interface RotationResult {
   applicationSecrets: ResealCounts;
   /** The Supabase Send SMS hook secret (none or one). */
   integrationSecrets: ResealCounts;
+  /** Console admins' TOTP secrets (two-factor sign-in). */
+  adminTwoFactorSecrets: ResealCounts;
   /**
    * Codes in flight hashed under another key (or before key ids). Codes cannot be re-hashed: they
    * need their key until they expire, at `lastExpiresAt` at the latest.
@@ -40,6 +47,7 @@ export interface KeyUsage {
   signingKeys: number;
   applicationSecrets: number;
   integrationSecrets: number;
+  adminTwoFactorSecrets: number;
   codesInFlight: number;
 }
 
@@ -50,7 +58,7 @@ export class KeyRotationError extends Error {
 export type KeyRotationService = ReturnType<typeof createKeyRotationService>;
 
 /**
- * Moves every sealed value (connector secrets, signing keys, application secrets, the Supabase hook secret) under the current encryption key, so
+ * Moves every sealed value (connector secrets, signing keys, application secrets, the Supabase hook secret, admins' TOTP secrets) under the current encryption key, so
  * the previous keys can be removed. Sealed values are few (one per connector and signing key), so
  * they are read whole, in one transaction.
  */
@@ -85,6 +93,13 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
       list: listSealedHookSecrets,
       replace: replaceSealedHookSecret,
       context: hookSecretContext,
+    },
+    {
+      name: 'adminTwoFactorSecrets' as const,
+      label: 'admin two-factor secret',
+      list: listSealedAdminTotpSecrets,
+      replace: replaceSealedAdminTotpSecret,
+      context: adminTotpContext,
     },
   ];
 
@@ -173,7 +188,15 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
     const byKeyId = new Map<string, KeyUsage>(
       configuredKeyIds(keys).map((keyId) => [
         keyId,
-        { keyId, connectorSecrets: 0, signingKeys: 0, applicationSecrets: 0, integrationSecrets: 0, codesInFlight: 0 },
+        {
+          keyId,
+          connectorSecrets: 0,
+          signingKeys: 0,
+          applicationSecrets: 0,
+          integrationSecrets: 0,
+          adminTwoFactorSecrets: 0,
+          codesInFlight: 0,
+        },
       ]),
     );
     const entry = (keyId: string) => {
@@ -185,6 +208,7 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
           signingKeys: 0,
           applicationSecrets: 0,
           integrationSecrets: 0,
+          adminTwoFactorSecrets: 0,
           codesInFlight: 0,
         };
         byKeyId.set(keyId, found);
@@ -214,6 +238,7 @@ function describeSealed(usage: KeyUsage): string {
     usage.signingKeys ? plural(usage.signingKeys, 'token signing key') : '',
     usage.applicationSecrets ? plural(usage.applicationSecrets, 'application secret') : '',
     usage.integrationSecrets ? plural(usage.integrationSecrets, 'integration hook secret') : '',
+    usage.adminTwoFactorSecrets ? plural(usage.adminTwoFactorSecrets, 'admin two-factor secret') : '',
   ]
     .filter(Boolean)
     .join(', ');

@@ -33,3 +33,14 @@ export async function deleteExpiredAdminSessions(db: Kysely<Database>, now: numb
     .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
     .execute();
 }
+
+/** Ends every session of the admins not listed (two-factor sign-in became required). */
+export async function deleteAdminSessionsExcept(db: Kysely<Database>, keepAdminIds: string[]): Promise<void> {
+  let query = db.deleteFrom('admin_sessions');
+  if (keepAdminIds.length > 0) query = query.where('admin_id', 'not in', keepAdminIds);
+  await query.execute();
+}
+
+export async function deleteAdminSessionsOf(db: Kysely<Database>, adminId: string): Promise<void> {
+  await db.deleteFrom('admin_sessions').where('admin_id', '=', adminId).execute();
+}
