@@ -1,7 +1,8 @@
-import { type ConsoleSession, consoleSessionSchema } from '@passline/contracts';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type ConsoleSession, consoleSessionSchema, type SignInPending, signInResultSchema } from '@passline/contracts';
+import { type FormEvent, type ReactNode, useCallback, useId, useState } from 'react';
 import { api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { RequiredEnrolmentStep, SecondFactorStep } from './TwoFactorSignIn.tsx';
 
 function AuthFrame(props: { title: string; intro: ReactNode; children: ReactNode }) {
   return (
@@ -123,6 +124,7 @@ export function SetupPage(props: { onSignedIn: (session: ConsoleSession) => void
 export function SignInPage(props: { onSignedIn: (session: ConsoleSession) => void; notice?: string | undefined }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [pending, setPending] = useState<SignInPending>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -131,15 +133,37 @@ export function SignInPage(props: { onSignedIn: (session: ConsoleSession) => voi
     setBusy(true);
     setError(undefined);
     try {
-      props.onSignedIn(await api('POST', '/api/admin/sign-in', consoleSessionSchema, { username, password }));
+      const result = await api('POST', '/api/admin/sign-in', signInResultSchema, { username, password });
+      if ('pendingToken' in result) setPending(result);
+      else props.onSignedIn(result);
     } catch (caught) {
       setError(caught);
-      setPassword('');
     } finally {
+      setPassword('');
       setBusy(false);
     }
   }
 
+  // The second step expired or was abandoned: the password again.
+  const restart = useCallback((reason: unknown) => {
+    setPending(undefined);
+    setError(reason);
+  }, []);
+
+  if (pending?.secondFactor === 'code') {
+    return (
+      <AuthFrame title="Two-factor sign-in" intro={<p>Enter the code from your authenticator app.</p>}>
+        <SecondFactorStep pending={pending} onSignedIn={props.onSignedIn} onRestart={restart} />
+      </AuthFrame>
+    );
+  }
+  if (pending?.secondFactor === 'enrolment') {
+    return (
+      <AuthFrame title="Set up two-factor sign-in" intro={<p>One more step before the console.</p>}>
+        <RequiredEnrolmentStep pending={pending} onSignedIn={props.onSignedIn} onRestart={restart} />
+      </AuthFrame>
+    );
+  }
   return (
     <AuthFrame title="Sign in" intro={<p>Sign in to configure SMS delivery and verification.</p>}>
       {props.notice ? (
