@@ -11,6 +11,7 @@ import { createRoot } from 'react-dom/client';
 import { api, onUnauthenticated, setCsrfToken } from './api.ts';
 import { ConfirmProvider } from './components/Confirm.tsx';
 import { ErrorNote } from './components/ErrorNote.tsx';
+import { AccountSecurityPage } from './pages/AccountSecurityPage.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { ApplicationDetailsPage } from './pages/ApplicationDetailsPage.tsx';
 import { ApplicationsPage } from './pages/ApplicationsPage.tsx';
@@ -19,6 +20,7 @@ import { SetupPage, SignInPage } from './pages/AuthPages.tsx';
 import { ConnectorDetailsPage } from './pages/ConnectorDetailsPage.tsx';
 import { ConnectorSetupPage } from './pages/ConnectorSetupPage.tsx';
 import { ConnectorsPage } from './pages/ConnectorsPage.tsx';
+import { DashboardPage } from './pages/DashboardPage.tsx';
 import { DevOutboxPage } from './pages/DevOutboxPage.tsx';
 import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
 import { MessagesPage } from './pages/MessagesPage.tsx';
@@ -89,6 +91,7 @@ function App() {
 }
 
 const navItems = [
+  { path: '/dashboard', label: 'Dashboard' },
   { path: '/applications', label: 'Applications' },
   { path: '/users', label: 'Users' },
   { path: '/connectors', label: 'Connectors' },
@@ -100,6 +103,7 @@ const navItems = [
   { path: '/integrations', label: 'Integrations' },
   { path: '/api-keys', label: 'API keys' },
   { path: '/audit-log', label: 'Audit log' },
+  { path: '/account-security', label: 'Account security' },
 ];
 
 function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
@@ -137,7 +141,8 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   const detailsMatch = /^\/connectors\/([^/]+)$/.exec(path);
   const applicationMatch = /^\/applications\/([^/]+)$/.exec(path);
   const userMatch = /^\/users\/([^/]+)$/.exec(path);
-  if (path === '/connectors') page = <ConnectorsPage onChanged={refreshConnectors} />;
+  if (path === '/dashboard') page = <DashboardPage />;
+  else if (path === '/connectors') page = <ConnectorsPage onChanged={refreshConnectors} />;
   else if (setupMatch?.[1]) {
     page = (
       <ConnectorSetupPage
@@ -156,6 +161,7 @@ function Shell(props: { session: ConsoleSession; onSignedOut: () => void }) {
   else if (path === '/protection') page = <ProtectionPage />;
   else if (path === '/api-keys') page = <ApiKeysPage />;
   else if (path === '/audit-log') page = <AuditLogPage />;
+  else if (path === '/account-security') page = <AccountSecurityPage />;
   else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/dev-outbox') page = <DevOutboxPage />;
   else if (path === '/applications') page = <ApplicationsPage />;

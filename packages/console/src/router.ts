@@ -14,7 +14,8 @@ function currentPath(): string {
   const path = window.location.pathname.startsWith(basePath)
     ? window.location.pathname.slice(basePath.length)
     : window.location.pathname;
-  return path === '' || path === '/' ? '/connectors' : path.replace(/\/$/, '');
+  // The dashboard is the landing page.
+  return path === '' || path === '/' ? '/dashboard' : path.replace(/\/$/, '');
 }
 
 function notify() {
@@ -49,7 +50,7 @@ export function useRoute(): { path: string; search: URLSearchParams } {
     },
     () => `${currentPath()}${window.location.search}`,
   );
-  const [pathname = '/connectors', query = ''] = path.split('?');
+  const [pathname = '/dashboard', query = ''] = path.split('?');
   return { path: pathname, search: new URLSearchParams(query) };
 }
 

@@ -136,7 +136,7 @@ describeInChromium('admin console: test panels of the newer SMS connectors', () 
   beforeAll(async () => {
     const current = session.current();
     ({ simulator, page } = current);
-    // First-run setup, as the first admin: the connectors page is where it lands.
+    // First-run setup, as the first admin: it lands on the dashboard, then on to the connectors.
     await page.goto(`${current.base}/console/`);
     await heading('Create the first admin').waitFor();
     await page.getByLabel('Setup token').fill(current.setupToken);
@@ -144,6 +144,8 @@ describeInChromium('admin console: test panels of the newer SMS connectors', () 
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Repeat the password').fill(password);
     await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+    await heading('Dashboard').waitFor();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Connectors' }).click();
     await heading('Connectors').waitFor();
   }, 60_000);
 

@@ -33,7 +33,8 @@ describeInChromium('admin console: first-run setup and SMS connectors', () => {
     await page.getByLabel('Setup token').fill(setupToken);
     await shot('setup');
     await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-    await heading('Connectors').waitFor();
+    // The console opens on the dashboard.
+    await heading('Dashboard').waitFor();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in').waitFor();
@@ -44,6 +45,8 @@ describeInChromium('admin console: first-run setup and SMS connectors', () => {
     await shot('sign-in-refused');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Dashboard').waitFor();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Connectors' }).click();
     await heading('Connectors').waitFor();
     await eventually(() => textOf(page.getByTestId('sms-row'))).toContain('No SMS connector yet');
     await shot('connectors-empty');

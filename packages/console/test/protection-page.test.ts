@@ -42,7 +42,7 @@ describeInChromium('console Protection page', () => {
 
   it('opens from the navigation with the 24-hour chart, its text alternative, and the budgets', async () => {
     await page.goto(`${base}/console/`);
-    await session.heading('Connectors').waitFor();
+    await session.heading('Dashboard').waitFor();
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Protection' }).click();
     await session.heading('Protection').waitFor();
 

@@ -9,6 +9,7 @@ export * from './audit-log.ts';
 export * from './challenge.ts';
 export * from './client.ts';
 export * from './connectors.ts';
+export * from './dashboard.ts';
 export * from './console-session.ts';
 export * from './errors.ts';
 export * from './integrations.ts';

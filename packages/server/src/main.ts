@@ -18,6 +18,8 @@ import {
   createAdminAuthService,
 } from './console-auth/console-auth-service.ts';
 import { type KeyRing, loadKeyRing } from './crypto/keys.ts';
+import { createDashboard, type DashboardService } from './dashboard/create-dashboard.ts';
+import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { isAppError } from './errors.ts';
 import { buildHttpApp } from './http/app.ts';
 import { integrationRoutes } from './integrations/integration-routes.ts';
@@ -80,6 +82,8 @@ export interface Passline {
   background: BackgroundTasks;
   /** Deletes ended buckets, blocks and old protection events every 10 minutes. */
   housekeeping: { run(): Promise<void> };
+  /** The console's dashboard: rollups fed by the metrics' call sites, prices, the report. */
+  dashboard: DashboardService;
   /** This instance's Prometheus metrics (its own registry: docs/operations.md). */
   metrics: Metrics;
   /** With PASSLINE_METRICS_PORT: /metrics on its own port, listening once startPassline runs. */
@@ -183,6 +187,9 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       metrics,
       logger,
     });
+    // Fed by the same call sites as the Prometheus series (createMetrics' observer).
+    const dashboard = createDashboard({ db: storage.db, durably: storage.durably, clock, logger, cacheMs });
+    metrics.observe(dashboard.recorder.observer);
     const auditLog = createAuditService({ db: storage.db, clock, retentionDays: config.auditRetentionDays });
     const adminAuth = createAdminAuthService({
       db: storage.db,
@@ -254,6 +261,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       plugins: [
         adminAuthRoutes({ adminAuth }),
         auditLogRoutes({ auditLog, apiKeys }),
+        dashboardRoutes({ dashboard, apiKeys }),
         accounts.routes({ apiKeys }),
         userAdminRoutes({ userAdmin, apiKeys }),
         oidc.routes({ apiKeys }),
@@ -281,7 +289,11 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       durably: storage.durably,
       clock,
       logger,
-      tasks: { oidcRecords: oidc.deleteExpired, auditLog: auditLog.deleteExpired },
+      tasks: {
+        oidcRecords: oidc.deleteExpired,
+        auditLog: auditLog.deleteExpired,
+        dashboardRollups: dashboard.deleteExpired,
+      },
     });
     const server = app;
     return {
@@ -303,6 +315,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       oidc,
       userAdmin,
       auditLog,
+      dashboard,
       background,
       housekeeping,
       metrics,
@@ -312,6 +325,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
         await metricsServer?.close();
         await server.close();
         await background.drain();
+        await dashboard.recorder.close();
         await protection.flushTallies();
         protection.stop();
         await protection.alerts.idle();

@@ -29,6 +29,30 @@ export interface SendLabels {
   connector: string | null | undefined;
 }
 
+/** Where a checked code was sent, as far as the check knows it. */
+export interface CheckedWhere {
+  country?: string | null;
+  connector?: string | null;
+}
+
+export interface ProviderCallLabels {
+  connector: string | null;
+  factory: string;
+  outcome: string;
+}
+
+/**
+ * Another recorder fed by the same call sites (the dashboard's rollups): it sees the raw values,
+ * before they are shaped into Prometheus labels.
+ */
+export interface MetricsObserver {
+  verificationSent?(labels: SendLabels): void;
+  verificationRefused?(reason: string): void;
+  verificationChecked?(outcome: CheckOutcome, where: CheckedWhere): void;
+  providerCall?(labels: ProviderCallLabels, seconds: number): void;
+  receipt?(factory: string, status: string): void;
+}
+
 export type Metrics = ReturnType<typeof createMetrics>;
 
 const providerBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30];
@@ -123,8 +147,14 @@ export function createMetrics() {
     registers,
   });
 
+  const observers: MetricsObserver[] = [];
+
   return {
     registry,
+    /** Feeds `observer` from now on, alongside the Prometheus series. */
+    observe(observer: MetricsObserver): void {
+      observers.push(observer);
+    },
     contentType: registry.contentType,
     /** The Prometheus text exposition of every series. */
     render: () => registry.metrics(),
@@ -132,18 +162,22 @@ export function createMetrics() {
     verificationSent(labels: SendLabels): void {
       sent.inc(sendLabels(labels));
       if (labels.outcome === 'sent') sentCount += 1;
+      for (const observer of observers) observer.verificationSent?.(labels);
     },
     codeRelayed(labels: SendLabels): void {
       relayed.inc(sendLabels(labels));
     },
     verificationRefused(reason: string): void {
       refusals.inc({ reason: reasonLabel(reason) });
+      for (const observer of observers) observer.verificationRefused?.(reason);
     },
-    verificationChecked(outcome: CheckOutcome): void {
+    verificationChecked(outcome: CheckOutcome, where: CheckedWhere = {}): void {
       checks.inc({ outcome });
       if (outcome === 'approved') approvedCount += 1;
+      for (const observer of observers) observer.verificationChecked?.(outcome, where);
     },
-    providerCall(labels: { connector: string | null; factory: string; outcome: string }, seconds: number): void {
+    providerCall(labels: ProviderCallLabels, seconds: number): void {
+      for (const observer of observers) observer.providerCall?.(labels, seconds);
       providerDuration.observe(
         {
           connector: connectorLabel(labels.connector),
@@ -156,6 +190,7 @@ export function createMetrics() {
     receipt(factory: string, status: string): void {
       const known = status === 'delivered' || status === 'undelivered' || status === 'pending';
       receipts.inc({ factory: connectorLabel(factory), status: known ? status : 'other' });
+      for (const observer of observers) observer.receipt?.(factory, status);
     },
     protectionRefusal(reason: string, enforced: boolean): void {
       protectionRefusals.inc({ reason: reasonLabel(reason), enforced: String(enforced) });

@@ -7,7 +7,7 @@ import type { Clock } from '../clock.ts';
 import { generateCode, hashCodeForStorage, newId, storedCodeMatches } from '../crypto/codes.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import type { Metrics } from '../metrics/create-metrics.ts';
+import type { CheckedWhere, Metrics } from '../metrics/create-metrics.ts';
 import type { EventLogger } from '../metrics/security-events.ts';
 import { maskPhone, parsePhone } from '../phone.ts';
 import type { VerificationRow } from '../storage/queries/verifications.ts';
@@ -221,18 +221,21 @@ export function createVerificationService(deps: VerificationServiceDeps) {
    * `maxAttempts` guesses are ever evaluated, and approval is a conditional update, so a code is
    * approved exactly once however many requests race.
    */
-  async function checkCode(id: string, code: string): Promise<{ id: string; status: 'approved' }> {
+  /** `where` learns the code's country (and connector, when the row was read) for the dashboard. */
+  async function checkCode(id: string, code: string, where: CheckedWhere): Promise<{ id: string; status: 'approved' }> {
     const now = clock.now();
     // Reserve first: on the common path (a pending, unexpired code) that is the only read needed.
     const slot = await verificationQueries.reserveVerificationAttempt(db, id, now);
     if (!slot) {
       const row = await verificationQueries.findVerificationById(db, id);
       if (!row) throw new AppError('verification.not_found');
+      Object.assign(where, { country: row.country, connector: row.connector_id });
       if (row.status === 'pending' && row.expires_at <= now) {
         await verificationQueries.settlePendingVerification(db, id, 'expired', now);
       }
       throw notCheckable(row, now);
     }
+    where.country = slot.country;
     if (storedCodeMatches(keys, id, code, slot.code_hash)) {
       if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
         await deps.protection.approved({
@@ -354,13 +357,14 @@ export function createVerificationService(deps: VerificationServiceDeps) {
 
     /** Checks a code (`checkCode`), counting and logging its outcome. */
     async check(id: string, code: string): Promise<{ id: string; status: 'approved' }> {
-      return checkCode(id, code).then(
+      const where: CheckedWhere = {};
+      return checkCode(id, code, where).then(
         (approved) => {
-          telemetry.checked(id, { approved: true });
+          telemetry.checked(id, { approved: true }, where);
           return approved;
         },
         (error: unknown) => {
-          telemetry.checked(id, { error });
+          telemetry.checked(id, { error }, where);
           throw error;
         },
       );

@@ -1,6 +1,6 @@
 import type { DeliveryAttempt } from '@passline/contracts';
 import { isAppError } from '../errors.ts';
-import type { CheckOutcome, Metrics, SendOutcome } from '../metrics/create-metrics.ts';
+import type { CheckedWhere, CheckOutcome, Metrics, SendOutcome } from '../metrics/create-metrics.ts';
 import { type EventLogger, logEvent } from '../metrics/security-events.ts';
 import { maskPhone } from '../phone.ts';
 
@@ -97,9 +97,9 @@ export function createVerificationTelemetry(deps: { metrics: Metrics; logger: Ev
     },
 
     /** A check's outcome: approval, or the error it answered (errors that are no outcome pass). */
-    checked(verificationId: string, result: { approved: true } | { error: unknown }): void {
+    checked(verificationId: string, result: { approved: true } | { error: unknown }, where: CheckedWhere = {}): void {
       if ('approved' in result) {
-        metrics.verificationChecked('approved');
+        metrics.verificationChecked('approved', where);
         logEvent(logger, 'verification.checked', { verificationId, outcome: 'approved' });
         return;
       }
@@ -107,7 +107,7 @@ export function createVerificationTelemetry(deps: { metrics: Metrics; logger: Ev
       const outcome = isAppError(error) ? checkOutcomes[error.code] : undefined;
       if (!outcome || !isAppError(error)) return;
       const remaining = error.details?.remainingAttempts;
-      metrics.verificationChecked(outcome);
+      metrics.verificationChecked(outcome, where);
       logEvent(logger, 'verification.checked', {
         verificationId,
         outcome,

@@ -298,6 +298,21 @@ export interface AuditLogTable {
   after_json: string | null;
 }
 
+/** Dashboard counters of one minute, hour or day (dashboard/); '' is "none" in the key columns. */
+export interface DashboardRollupsTable {
+  /** Start of the minute, hour or day (UTC), epoch ms. */
+  bucket: number;
+  /** sent, failed, approved, check_failed, delivered, undelivered, refusal, provider, latency. */
+  metric: string;
+  country: string;
+  connector: string;
+  /** The refusal reason, check outcome, provider outcome (ok/error) or latency bucket (ms). */
+  detail: string;
+  count: number;
+  /** Provider latency summed over `count` calls (metric provider only). */
+  sum_ms: number;
+}
+
 export interface Database {
   protection_events: ProtectionEventsTable;
   protection_blocks: ProtectionBlocksTable;
@@ -322,4 +337,7 @@ export interface Database {
   twilio_verify_services: TwilioVerifyServicesTable;
   twilio_verify_verifications: TwilioVerifyVerificationsTable;
   audit_log: AuditLogTable;
+  dashboard_rollup_minutes: DashboardRollupsTable;
+  dashboard_rollup_hours: DashboardRollupsTable;
+  dashboard_rollup_days: DashboardRollupsTable;
 }

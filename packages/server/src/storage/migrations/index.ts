@@ -8,6 +8,7 @@ import * as oidc from './0006-oidc.ts';
 import * as routingReceipts from './0007-routing-receipts.ts';
 import * as twilioVerify from './0008-twilio-verify.ts';
 import * as auditLog from './0009-audit-log.ts';
+import * as dashboardRollups from './0010-dashboard-rollups.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-routing-receipts': routingReceipts,
   '0008-twilio-verify': twilioVerify,
   '0009-audit-log': auditLog,
+  '0010-dashboard-rollups': dashboardRollups,
 };
