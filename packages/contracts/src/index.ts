@@ -3,6 +3,7 @@
 // answers and what the browser checks them against are one definition. Browser-safe: zod/mini
 // (small in a page bundle) and no Node imports.
 export * from './accounts.ts';
+export * from './admin-two-factor.ts';
 export * from './api-keys.ts';
 export * from './applications.ts';
 export * from './audit-log.ts';

@@ -196,6 +196,8 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       auditLog,
       limiter,
       clock,
+      keys,
+      cacheMs,
       options: overrides.adminAuth,
     });
     // PASSLINE_PUBLIC_URL, or in development the address this instance listens on.
@@ -259,7 +261,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       auditLog,
       // The add-ons' routes: console sign-in, end-user accounts, the users admin, OpenID Connect.
       plugins: [
-        adminAuthRoutes({ adminAuth }),
+        adminAuthRoutes({ adminAuth, apiKeys }),
         auditLogRoutes({ auditLog, apiKeys }),
         dashboardRoutes({ dashboard, apiKeys }),
         accounts.routes({ apiKeys }),

@@ -133,6 +133,36 @@ export interface AdminSetupTokensTable {
   expires_at: number;
 }
 
+/** An admin's TOTP secret (console-auth/two-factor-service.ts). */
+export interface AdminTwoFactorTable {
+  admin_id: string;
+  /** The base32 secret, sealed with the encryption key (context `admin-totp:<admin id>`). */
+  secret: string;
+  /** Null while enrolment awaits its first code. */
+  enabled_at: number | null;
+  /** The last accepted TOTP time step: never accepted twice. */
+  last_step: number | null;
+  created_at: number;
+}
+
+/** One-time recovery codes, stored as hashes only. */
+export interface AdminRecoveryCodesTable {
+  code_hash: string;
+  admin_id: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** The step between a correct password and the second factor (or the enrolment it requires). */
+export interface AdminSignInChallengesTable {
+  token_hash: string;
+  admin_id: string;
+  purpose: 'verify' | 'enrol';
+  failures: number;
+  created_at: number;
+  expires_at: number;
+}
+
 // End-user accounts (issue 5): see accounts/ for the services that own these tables.
 
 export interface UsersTable {
@@ -334,6 +364,9 @@ export interface Database {
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
   admin_setup_tokens: AdminSetupTokensTable;
+  admin_two_factor: AdminTwoFactorTable;
+  admin_recovery_codes: AdminRecoveryCodesTable;
+  admin_sign_in_challenges: AdminSignInChallengesTable;
   twilio_verify_services: TwilioVerifyServicesTable;
   twilio_verify_verifications: TwilioVerifyVerificationsTable;
   audit_log: AuditLogTable;

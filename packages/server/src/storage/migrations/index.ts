@@ -9,6 +9,7 @@ import * as routingReceipts from './0007-routing-receipts.ts';
 import * as twilioVerify from './0008-twilio-verify.ts';
 import * as auditLog from './0009-audit-log.ts';
 import * as dashboardRollups from './0010-dashboard-rollups.ts';
+import * as adminTwoFactor from './0011-admin-two-factor.ts';
 
 /** Every migration, in order. A static list: no file-system scanning at boot. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-twilio-verify': twilioVerify,
   '0009-audit-log': auditLog,
   '0010-dashboard-rollups': dashboardRollups,
+  '0011-admin-two-factor': adminTwoFactor,
 };
