@@ -5498,6 +5498,9 @@ export interface paths {
                                 factoryId: string | null;
                                 sent: number;
                                 failed: number;
+                                /** @description Receipts, when the receipt path names the connector. */
+                                delivered: number;
+                                undelivered: number;
                                 calls: number;
                                 errors: number;
                                 /** @description A share from 0 to 1; null when there is nothing to divide by. */

@@ -71,6 +71,8 @@ export const dashboardSchema = z
         factoryId: z.nullable(z.string()),
         sent: count,
         failed: count,
+        delivered: count.check(z.describe('Receipts, when the receipt path names the connector.')),
+        undelivered: count,
         calls: count,
         errors: count,
         errorRate: ratio,

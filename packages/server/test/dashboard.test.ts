@@ -1,7 +1,9 @@
+import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addRollups, type RollupTable } from '../src/storage/queries/dashboard-rollups.ts';
 import { phoneSequence, startTestPassline, type TestPassline, useDevSms } from './app.ts';
 import { describeEachEngine } from './engines.ts';
+import { addConnector, numbers, sendCode, startReceiptsPassline } from './receipts-helpers.ts';
 
 // The dashboard follows real traffic through the real HTTP API: sends through dev-sms, a wrong and
 // a right check, a refusal; read back from the rollups for each range, priced, without numbers.
@@ -187,3 +189,32 @@ describeEachEngine(
   },
   { sqlite: 'one instance per SQLite file' },
 );
+
+// A real provider round trip (the simulator's Twilio over HTTP): its delivery receipts are counted.
+describeEachEngine('dashboard: delivery receipts', (database) => {
+  let passline: TestPassline & { origin: string };
+  let simulator: ProviderSimulator;
+  const next = numbers('twilio', 6100);
+
+  beforeAll(async () => {
+    simulator = await startProviderSimulator();
+    passline = await startReceiptsPassline(database());
+    await addConnector(passline, simulator, 'twilio');
+  });
+  afterAll(async () => {
+    await passline?.close();
+    await simulator?.close();
+  });
+
+  it('counts delivered and undelivered receipts in the totals and the series', async () => {
+    await sendCode(passline, next());
+    await simulator.receiptsSettled();
+    simulator.receiptsNext('twilio', 'undelivered', { errorCode: '30005' });
+    await sendCode(passline, next());
+    await simulator.receiptsSettled();
+    const body = (await passline.request('GET', '/api/dashboard?range=hour')).body;
+    expect(body.totals).toMatchObject({ sent: 2, delivered: 1, undelivered: 1 });
+    expect(body.series.reduce((total: number, point: { delivered: number }) => total + point.delivered, 0)).toBe(1);
+    expect(body.byConnector[0]).toMatchObject({ factoryId: 'twilio-sms', sent: 2, calls: 2, errors: 0 });
+  });
+});

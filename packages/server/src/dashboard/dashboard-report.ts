@@ -100,6 +100,7 @@ export function buildDashboard(
       case 'undelivered':
         totals[row.metric] += row.count;
         if (point && row.metric === 'delivered') point.delivered += row.count;
+        if (row.connector) tally(connectors, row.connector, row.metric, row.count);
         break;
       case 'refusal':
         totals.refused += row.count;
@@ -141,6 +142,8 @@ export function buildDashboard(
         factoryId: context.factoryOf(connector),
         sent: entry.sent ?? 0,
         failed: entry.failed ?? 0,
+        delivered: entry.delivered ?? 0,
+        undelivered: entry.undelivered ?? 0,
         calls,
         errors: entry.errors ?? 0,
         errorRate: ratio(entry.errors ?? 0, calls),

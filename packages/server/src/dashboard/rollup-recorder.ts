@@ -70,10 +70,10 @@ export function createRollupRecorder(deps: {
       const bound = latencyBucketsMs.find((limit) => ms <= limit) ?? latencyBucketsMs.at(-1);
       add({ metric: 'latency', country: '', connector, detail: String(bound) }, 1);
     },
-    receipt(factory, status) {
+    receipt(factory, status, connector) {
       if (status !== 'delivered' && status !== 'undelivered') return;
-      // Receipts name the connector type only: by type, not by country or connector.
-      add({ metric: status, country: '', connector: '', detail: factory.slice(0, 100) }, 1);
+      // By connector when the receipt path names it; never by country (a receipt does not say).
+      add({ metric: status, country: '', connector: connector ?? '', detail: factory.slice(0, 100) }, 1);
     },
   };
 

@@ -50,7 +50,7 @@ export interface MetricsObserver {
   verificationRefused?(reason: string): void;
   verificationChecked?(outcome: CheckOutcome, where: CheckedWhere): void;
   providerCall?(labels: ProviderCallLabels, seconds: number): void;
-  receipt?(factory: string, status: string): void;
+  receipt?(factory: string, status: string, connector?: string | null): void;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -187,10 +187,11 @@ export function createMetrics() {
         seconds,
       );
     },
-    receipt(factory: string, status: string): void {
+    /** `connector`: the receiving connector's id, for the dashboard (the Prometheus series stay by type). */
+    receipt(factory: string, status: string, connector?: string | null): void {
       const known = status === 'delivered' || status === 'undelivered' || status === 'pending';
       receipts.inc({ factory: connectorLabel(factory), status: known ? status : 'other' });
-      for (const observer of observers) observer.receipt?.(factory, status);
+      for (const observer of observers) observer.receipt?.(factory, status, connector);
     },
     protectionRefusal(reason: string, enforced: boolean): void {
       protectionRefusals.inc({ reason: reasonLabel(reason), enforced: String(enforced) });
