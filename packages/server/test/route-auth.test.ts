@@ -15,6 +15,10 @@ const publicRoutes = new Set([
   'POST /api/admin/setup',
   'POST /api/admin/sign-in',
   'POST /api/admin/sign-out',
+  // The second sign-in step: its credential is the pending token from a correct password.
+  'POST /api/admin/sign-in/second-factor',
+  'POST /api/admin/sign-in/enrolment',
+  'POST /api/admin/sign-in/enrolment/confirm',
   'GET /api/experience/challenge',
   'POST /api/experience/verification-code',
   'POST /api/experience/verification-code/verify',

@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-request.ts';
+import { AppError } from '../errors.ts';
 import { requireConsoleSession, requireScope } from '../http/auth.ts';
 import { errorResponseSchema } from '../http/schemas.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';
@@ -39,7 +40,21 @@ export function twoFactorRoutes(deps: {
     const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema };
     const signedInErrors = { ...errors, 403: errorResponseSchema, 409: errorResponseSchema };
     const session = (request: FastifyRequest) => requireConsoleSession(adminAuth, request);
-    const refOf = (admin: { adminId: string; username: string }) => ({ id: admin.adminId, username: admin.username });
+    // An admin's own second factor needs that admin: a console session, checked before the body is read.
+    const sessionOnly = async (request: FastifyRequest) => {
+      if (request.headers.authorization) {
+        throw new AppError(
+          'auth.insufficient_scope',
+          "These routes change a console admin's own sign-in: use a console session, not an API key.",
+        );
+      }
+      await session(request);
+    };
+    const signedIn = (request: FastifyRequest) => {
+      const admin = request.admin;
+      if (!admin) throw new AppError('auth.session_invalid');
+      return { id: admin.adminId, username: admin.username };
+    };
 
     app.post(
       '/api/admin/sign-in/second-factor',
@@ -97,19 +112,21 @@ export function twoFactorRoutes(deps: {
     app.get(
       '/api/admin/two-factor',
       {
+        onRequest: sessionOnly,
         schema: {
           tags,
           summary: "The signed-in admin's two-factor state",
           security: [],
-          response: { 200: twoFactorStatusSchema, 401: errorResponseSchema },
+          response: { 200: twoFactorStatusSchema, 401: errorResponseSchema, 403: errorResponseSchema },
         },
       },
-      async (request) => adminAuth.twoFactor.status((await session(request)).adminId),
+      async (request) => adminAuth.twoFactor.status(signedIn(request).id),
     );
 
     app.post(
       '/api/admin/two-factor/enrolment',
       {
+        onRequest: sessionOnly,
         schema: {
           tags,
           summary: 'Start setting up two-factor sign-in: a new secret, its otpauth URI and QR code (not on yet)',
@@ -117,12 +134,13 @@ export function twoFactorRoutes(deps: {
           response: { 200: twoFactorEnrolmentSchema, ...signedInErrors },
         },
       },
-      async (request) => adminAuth.twoFactor.startEnrolment(refOf(await session(request))),
+      async (request) => adminAuth.twoFactor.startEnrolment(signedIn(request)),
     );
 
     app.post(
       '/api/admin/two-factor/enrolment/confirm',
       {
+        onRequest: sessionOnly,
         schema: {
           tags,
           summary: 'Turn two-factor sign-in on with a first code; returns the recovery codes once',
@@ -132,7 +150,7 @@ export function twoFactorRoutes(deps: {
         },
       },
       async (request) => {
-        const admin = refOf(await session(request));
+        const admin = signedIn(request);
         return { recoveryCodes: await adminAuth.confirmEnrolment(admin, request.body.code, request.ip) };
       },
     );
@@ -140,6 +158,7 @@ export function twoFactorRoutes(deps: {
     app.post(
       '/api/admin/two-factor/disable',
       {
+        onRequest: sessionOnly,
         schema: {
           tags,
           summary: 'Turn two-factor sign-in off (needs a current code or the password)',
@@ -149,7 +168,7 @@ export function twoFactorRoutes(deps: {
         },
       },
       async (request, reply) => {
-        await adminAuth.disable(refOf(await session(request)), request.body, request.ip);
+        await adminAuth.disable(signedIn(request), request.body, request.ip);
         return reply.status(204).send(null);
       },
     );
@@ -157,6 +176,7 @@ export function twoFactorRoutes(deps: {
     app.post(
       '/api/admin/two-factor/recovery-codes',
       {
+        onRequest: sessionOnly,
         schema: {
           tags,
           summary: 'Replace the recovery codes (needs a current code or the password); the old ones stop working',
@@ -166,7 +186,7 @@ export function twoFactorRoutes(deps: {
         },
       },
       async (request) => ({
-        recoveryCodes: await adminAuth.regenerateRecoveryCodes(refOf(await session(request)), request.body, request.ip),
+        recoveryCodes: await adminAuth.regenerateRecoveryCodes(signedIn(request), request.body, request.ip),
       }),
     );
 
