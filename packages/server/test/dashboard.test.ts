@@ -215,6 +215,13 @@ describeEachEngine('dashboard: delivery receipts', (database) => {
     const body = (await passline.request('GET', '/api/dashboard?range=hour')).body;
     expect(body.totals).toMatchObject({ sent: 2, delivered: 1, undelivered: 1 });
     expect(body.series.reduce((total: number, point: { delivered: number }) => total + point.delivered, 0)).toBe(1);
-    expect(body.byConnector[0]).toMatchObject({ factoryId: 'twilio-sms', sent: 2, calls: 2, errors: 0 });
+    expect(body.byConnector[0]).toMatchObject({
+      factoryId: 'twilio-sms',
+      sent: 2,
+      calls: 2,
+      errors: 0,
+      delivered: 1,
+      undelivered: 1,
+    });
   });
 });

@@ -88,7 +88,7 @@ export function createReceiptService(deps: {
     let recorded = 0;
     const now = clock.now();
     for (const receipt of parsed) {
-      deps.metrics.receipt(row.factory_id, String(receipt.status));
+      deps.metrics.receipt(row.factory_id, String(receipt.status), row.id);
       // Custom connectors are checked too: a report Passline cannot read is left out, not guessed at.
       // (JSON can spell a NUL character, which PostgreSQL cannot store and no message id contains.)
       if (!finalStatuses.has(receipt.status) || typeof receipt.messageId !== 'string') continue;
