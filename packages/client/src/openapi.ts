@@ -5520,6 +5520,10 @@ export interface paths {
                                 /** @description Receipts, when the receipt path names the connector. */
                                 delivered: number;
                                 undelivered: number;
+                                /** @description Codes approved among those this connector was the first choice for (a failover counts for the first). */
+                                verified: number;
+                                /** @description A share from 0 to 1; null when there is nothing to divide by. */
+                                conversion: number | null;
                                 calls: number;
                                 errors: number;
                                 /** @description A share from 0 to 1; null when there is nothing to divide by. */

@@ -73,6 +73,12 @@ export const dashboardSchema = z
         failed: count,
         delivered: count.check(z.describe('Receipts, when the receipt path names the connector.')),
         undelivered: count,
+        verified: count.check(
+          z.describe(
+            'Codes approved among those this connector was the first choice for (a failover counts for the first).',
+          ),
+        ),
+        conversion: ratio,
         calls: count,
         errors: count,
         errorRate: ratio,

@@ -58,7 +58,15 @@ describeEachEngine('dashboard: numbers follow traffic', (database) => {
     expect([sum('sent'), sum('verified'), sum('refused')]).toEqual([3, 1, 1]);
     expect(body.byCountry).toEqual([{ country: 'US', sent: 3, failed: 0, verified: 1, conversion: 1 / 3 }]);
     expect(body.byConnector).toHaveLength(1);
-    expect(body.byConnector[0]).toMatchObject({ connectorId, factoryId: 'dev-sms', sent: 3, calls: 3, errors: 0 });
+    expect(body.byConnector[0]).toMatchObject({
+      connectorId,
+      factoryId: 'dev-sms',
+      sent: 3,
+      verified: 1,
+      conversion: 1 / 3,
+      calls: 3,
+      errors: 0,
+    });
     expect(body.byConnector[0].errorRate).toBe(0);
     expect(body.byConnector[0].p50LatencyMs).toBeGreaterThan(0);
     expect(body.refusals).toHaveLength(1);

@@ -92,6 +92,7 @@ export function buildDashboard(
         totals.verified += row.count;
         if (point) point.verified += row.count;
         tally(countries, row.country, 'verified', row.count);
+        if (row.connector) tally(connectors, row.connector, 'verified', row.count);
         break;
       case 'check_failed':
         if (row.detail === 'wrong_code') totals.wrongCodes += row.count;
@@ -144,6 +145,8 @@ export function buildDashboard(
         failed: entry.failed ?? 0,
         delivered: entry.delivered ?? 0,
         undelivered: entry.undelivered ?? 0,
+        verified: entry.verified ?? 0,
+        conversion: ratio(entry.verified ?? 0, entry.sent ?? 0),
         calls,
         errors: entry.errors ?? 0,
         errorRate: ratio(entry.errors ?? 0, calls),

@@ -221,7 +221,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
    * `maxAttempts` guesses are ever evaluated, and approval is a conditional update, so a code is
    * approved exactly once however many requests race.
    */
-  /** `where` learns the code's country (and connector, when the row was read) for the dashboard. */
+  /** `where` learns the code's country and first connector, for the dashboard. */
   async function checkCode(id: string, code: string, where: CheckedWhere): Promise<{ id: string; status: 'approved' }> {
     const now = clock.now();
     // Reserve first: on the common path (a pending, unexpired code) that is the only read needed.
@@ -235,7 +235,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       }
       throw notCheckable(row, now);
     }
-    where.country = slot.country;
+    Object.assign(where, { country: slot.country, connector: slot.connector_id });
     if (storedCodeMatches(keys, id, code, slot.code_hash)) {
       if (await verificationQueries.settlePendingVerification(db, id, 'approved', now)) {
         await deps.protection.approved({

@@ -102,7 +102,7 @@ export async function insertVerification(
 type AttemptRequest = { id: string; now: number };
 type AttemptSlot = Pick<
   VerificationRow,
-  'attempts' | 'max_attempts' | 'code_hash' | 'phone' | 'ip' | 'country' | 'created_at'
+  'attempts' | 'max_attempts' | 'code_hash' | 'phone' | 'ip' | 'country' | 'created_at' | 'connector_id'
 >;
 
 /**
@@ -121,7 +121,17 @@ export const reserveAttemptStatement = batchedStatement({
       .where('status', '=', 'pending')
       .where('expires_at', '>', request.now)
       .whereRef('attempts', '<', 'max_attempts')
-      .returning(['id', 'attempts', 'max_attempts', 'code_hash', 'phone', 'ip', 'country', 'created_at']),
+      .returning([
+        'id',
+        'attempts',
+        'max_attempts',
+        'code_hash',
+        'phone',
+        'ip',
+        'country',
+        'created_at',
+        'connector_id',
+      ]),
   ),
   many: precompiledUnnest(
     (_db: Kysely<Database>, requests: Columns<AttemptRequest>) =>
@@ -133,7 +143,8 @@ export const reserveAttemptStatement = batchedStatement({
         and v.status = 'pending'
         and v.expires_at > r.now
         and v.attempts < v.max_attempts
-      returning v.id, v.attempts, v.max_attempts, v.code_hash, v.phone, v.ip, v.country, v.created_at`,
+      returning v.id, v.attempts, v.max_attempts, v.code_hash, v.phone, v.ip, v.country, v.created_at,
+        v.connector_id`,
   ),
   rowKey: (slot: AttemptSlot & { id: string }) => slot.id,
 });
@@ -154,6 +165,7 @@ export async function reserveVerificationAttempt(
       ip: slot.ip,
       country: slot.country,
       created_at: slot.created_at,
+      connector_id: slot.connector_id,
     }
   );
 }
