@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { describeInChromium } from '../../../test/browser.ts';
 import type { TestPassline } from '../../server/test/app.ts';
-import { password, textOf, useConsoleSession, visible } from './console-session.ts';
+import { eventually, password, textOf, useConsoleSession, visible } from './console-session.ts';
 
 /** What an authenticator app shows for `secret`, `offsetMs` from now (otpauth, as the app computes it). */
 const codeFor = (secret: string, offsetMs = 0) =>
@@ -109,5 +109,19 @@ describeInChromium('admin console: two-factor sign-in', () => {
     expect(await page.getByTestId('recovery-codes').getByRole('listitem').count()).toBe(10);
     await page.getByRole('button', { name: /I have stored them/ }).click();
     await visible(page.getByText('Signed in as bob'));
+  });
+
+  it('turns it off with the password once it is no longer required', async () => {
+    await nav().getByRole('link', { name: 'Account security' }).click();
+    await heading('Account security').waitFor();
+    await page.getByLabel('Require two-factor sign-in for every admin').uncheck();
+    await eventually(() => page.getByRole('button', { name: 'Turn off' }).isEnabled()).toBe(true);
+    await page.getByLabel('Current code or password').fill('not my password');
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await visible(page.getByText('The username or password is wrong.'));
+    await page.getByLabel('Current code or password').fill(password);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await visible(page.getByText('Off.'));
+    expect((await passline.request('GET', '/api/admin/security-settings')).body.requireTwoFactor).toBe(false);
   });
 });

@@ -367,5 +367,21 @@ describeEachEngine('admin two-factor sign-in', (database) => {
     passline = await start({ encryptionKey: newKey, previousEncryptionKeys: [] });
     now += step;
     await signIn('ada', () => codeAt(adaSecret, now), '10.0.5.2');
+    await passline.close();
+
+    // Under a key that never sealed it, the code cannot be checked: 503 naming the key, not a 500.
+    passline = await start({ encryptionKey: randomBytes(32), previousEncryptionKeys: [] });
+    const pending = await post('/api/admin/sign-in', { username: 'ada', password }, '10.0.5.3');
+    const unreadable = await post(
+      '/api/admin/sign-in/second-factor',
+      { pendingToken: pending.body.pendingToken, code: codeAt(adaSecret, now) },
+      '10.0.5.3',
+    );
+    expect(unreadable.status).toBe(503);
+    expect(unreadable.body.error).toMatchObject({
+      code: 'service.unavailable',
+      details: { keyId: deriveKeys(newKey).keyId },
+    });
+    expect(unreadable.body.error.message).toContain('passline admins reset-two-factor');
   });
 });

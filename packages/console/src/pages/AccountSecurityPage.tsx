@@ -62,8 +62,8 @@ export function AccountSecurityPage() {
     });
   };
 
-  const withProof = (path: string, after: (codes?: string[]) => void) => (event: FormEvent) => {
-    event.preventDefault();
+  const withProof = (path: string, after: (codes?: string[]) => void) => (event?: FormEvent) => {
+    event?.preventDefault();
     return run(async () => {
       const body = proofOf(proof);
       setProof('');
@@ -101,11 +101,7 @@ export function AccountSecurityPage() {
                   className="danger"
                   disabled={status.required}
                   title={status.required ? 'Required for every admin' : undefined}
-                  onClick={(event) =>
-                    void withProof('/api/admin/two-factor/disable', () => setRecoveryCodes(undefined))(
-                      event as unknown as FormEvent,
-                    )
-                  }
+                  onClick={() => void withProof('/api/admin/two-factor/disable', () => setRecoveryCodes(undefined))()}
                 >
                   Turn off
                 </button>
@@ -153,12 +149,16 @@ function RequireForAll(props: { onChanged: () => void }) {
 
   async function change(requireTwoFactor: boolean) {
     setError(undefined);
+    // The box follows the click at once, and goes back if the server refuses.
+    const previous = settings;
+    setSettings({ requireTwoFactor });
     try {
       setSettings(
         await api('PATCH', '/api/admin/security-settings', adminSecuritySettingsSchema, { requireTwoFactor }),
       );
       props.onChanged();
     } catch (caught) {
+      setSettings(previous);
       setError(caught);
     }
   }

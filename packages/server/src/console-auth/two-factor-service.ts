@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { AuditActor, AuditService } from '../audit/audit-service.ts';
 import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { open, seal } from '../crypto/secret-box.ts';
+import { open, seal, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
 import { cachedSetting } from '../services/cached-setting.ts';
 import type { Database } from '../storage/schema.ts';
@@ -51,7 +51,19 @@ export function createAdminTwoFactor(deps: {
   const targetOf = (admin: AdminRef) => ({ type: 'admin', id: admin.username });
 
   function secretOf(row: queries.AdminTwoFactorRow): string {
-    return open(keys, row.secret, queries.adminTotpContext(row.admin_id));
+    try {
+      return open(keys, row.secret, queries.adminTotpContext(row.admin_id));
+    } catch (error) {
+      if (!(error instanceof UnreadableSecretError)) throw error;
+      // Names the key to configure, never the secret; the CLI reset is the way out without that key.
+      throw new AppError(
+        'service.unavailable',
+        `This admin's two-factor secret cannot be decrypted: ${error.message}. Or turn it off with: passline admins reset-two-factor`,
+        error.keyId ? { keyId: error.keyId } : undefined,
+        undefined,
+        { cause: error },
+      );
+    }
   }
 
   async function newRecoveryCodes(adminId: string, executor: Kysely<Database>): Promise<string[]> {
