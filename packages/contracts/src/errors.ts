@@ -25,6 +25,7 @@ export const errorCodes = [
   'admin.two_factor_required',
   'admin.two_factor_not_enabled',
   'admin.two_factor_already_enabled',
+  'admin.two_factor_unreadable',
   'admin.sign_in_step_invalid',
   'phone.invalid',
   'verification.not_found',

@@ -109,6 +109,12 @@ export const errorCatalog = {
     message: 'Two-factor sign-in is already on. Turn it off first to use another device.',
     description: 'Two-factor sign-in is already on for this admin; turn it off before enrolling again.',
   },
+  'admin.two_factor_unreadable': {
+    status: 503,
+    message: "This admin's two-factor secret cannot be decrypted with the configured encryption keys.",
+    description:
+      "The admin's stored TOTP secret cannot be decrypted: `details.keyId` names the encryption key that wrote it, which is not configured (set `PASSLINE_ENCRYPTION_KEY` to it or add it to `PASSLINE_ENCRYPTION_KEYS_PREVIOUS`), or turn it off with `passline admins reset-two-factor`.",
+  },
   'admin.sign_in_step_invalid': {
     status: 401,
     message: 'This sign-in has expired. Sign in again with your username and password.',

@@ -379,7 +379,7 @@ describeEachEngine('admin two-factor sign-in', (database) => {
     );
     expect(unreadable.status).toBe(503);
     expect(unreadable.body.error).toMatchObject({
-      code: 'service.unavailable',
+      code: 'admin.two_factor_unreadable',
       details: { keyId: deriveKeys(newKey).keyId },
     });
     expect(unreadable.body.error.message).toContain('passline admins reset-two-factor');

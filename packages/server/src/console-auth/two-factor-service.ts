@@ -57,7 +57,7 @@ export function createAdminTwoFactor(deps: {
       if (!(error instanceof UnreadableSecretError)) throw error;
       // Names the key to configure, never the secret; the CLI reset is the way out without that key.
       throw new AppError(
-        'service.unavailable',
+        'admin.two_factor_unreadable',
         `This admin's two-factor secret cannot be decrypted: ${error.message}. Or turn it off with: passline admins reset-two-factor`,
         error.keyId ? { keyId: error.keyId } : undefined,
         undefined,
