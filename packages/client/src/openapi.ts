@@ -3657,6 +3657,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Administrative changes, newest first
+         * @description Who changed what and when: connectors, routing, settings, API keys, admins and console sign-ins, users, applications. Secrets are never recorded.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An admin's username or id, or an API key's name or id. */
+                    actor?: string;
+                    /** @description An action (connector.update), or a family (connector or connector.*) for all of its actions. */
+                    action?: string;
+                    /** @description connector, routing, settings, api_key, admin, user, application… */
+                    targetType?: string;
+                    targetId?: string;
+                    ip?: string;
+                    /** @description ISO time: entries at or after it. */
+                    from?: string;
+                    /** @description ISO time: entries before it. */
+                    to?: string;
+                    limit?: number;
+                    /** @description nextCursor from the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                createdAt: string;
+                                actor: {
+                                    /** @enum {string} */
+                                    type: "admin" | "api_key" | "cli" | "setup" | "anonymous";
+                                    /** @description The admin id (adm_…) or API key id (key_…). */
+                                    id: string | null;
+                                    /** @description The admin's username or the API key's name. */
+                                    name: string | null;
+                                };
+                                /** @description The client address (behind trusted proxies, the forwarded one). */
+                                ip: string | null;
+                                /** @description A stable name such as connector.update; see docs/api.md. */
+                                action: string;
+                                target: {
+                                    /** @description connector, routing, settings, api_key, admin, user, application, … */
+                                    type: string;
+                                    id: string | null;
+                                };
+                                /** @description The state before the change, secrets redacted; null on create. */
+                                before: unknown | null;
+                                /** @description The state after the change, secrets redacted; null on delete. */
+                                after: unknown | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "request.invalid" | "request.malformed_json" | "request.too_large" | "request.unsupported_media_type" | "route.not_found" | "auth.missing_credentials" | "auth.invalid_credentials" | "auth.insufficient_scope" | "auth.session_invalid" | "auth.csrf_invalid" | "admin.invalid_credentials" | "admin.too_many_attempts" | "admin.setup_token_invalid" | "admin.already_set_up" | "admin.username_taken" | "admin.two_factor_invalid" | "admin.two_factor_required" | "admin.two_factor_not_enabled" | "admin.two_factor_already_enabled" | "admin.two_factor_unreadable" | "admin.sign_in_step_invalid" | "phone.invalid" | "verification.not_found" | "verification.code_mismatch" | "verification.expired" | "verification.cancelled" | "verification.too_many_attempts" | "verification.already_used" | "rate_limit.resend_cooldown" | "rate_limit.phone" | "rate_limit.ip" | "rate_limit.prefix" | "rate_limit.country" | "rate_limit.global" | "fraud.country_blocked" | "fraud.number_type_blocked" | "fraud.low_conversion" | "fraud.challenge_required" | "fraud.challenge_failed" | "connector.none_active" | "connector.not_found" | "connector.factory_not_found" | "connector.invalid_config" | "connector.template_invalid" | "connector.secret_unreadable" | "delivery.invalid_recipient" | "delivery.rate_limited" | "delivery.rejected" | "delivery.provider_unavailable" | "delivery.timeout" | "webhook.not_found" | "webhook.forbidden" | "auth.invalid_token" | "account.not_found" | "account.suspended" | "account.phone_taken" | "account.phone_unavailable" | "account.reauthentication_required" | "experience.registration_disabled" | "experience.phone_sign_in_disabled" | "experience.password_disabled" | "experience.verification_mismatch" | "experience.not_verified" | "experience.invalid_credentials" | "rate_limit.password_attempts" | "oidc.interaction_expired" | "application.not_found" | "application.invalid" | "user.not_found" | "token.invalid_grant" | "token.signing_key_unreadable" | "token.unsupported_grant_type" | "settings.invalid" | "routing.invalid" | "integration.not_configured" | "integration.signature_invalid" | "integration.secret_unreadable" | "service.unavailable" | "internal.error";
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "request.invalid" | "request.malformed_json" | "request.too_large" | "request.unsupported_media_type" | "route.not_found" | "auth.missing_credentials" | "auth.invalid_credentials" | "auth.insufficient_scope" | "auth.session_invalid" | "auth.csrf_invalid" | "admin.invalid_credentials" | "admin.too_many_attempts" | "admin.setup_token_invalid" | "admin.already_set_up" | "admin.username_taken" | "admin.two_factor_invalid" | "admin.two_factor_required" | "admin.two_factor_not_enabled" | "admin.two_factor_already_enabled" | "admin.two_factor_unreadable" | "admin.sign_in_step_invalid" | "phone.invalid" | "verification.not_found" | "verification.code_mismatch" | "verification.expired" | "verification.cancelled" | "verification.too_many_attempts" | "verification.already_used" | "rate_limit.resend_cooldown" | "rate_limit.phone" | "rate_limit.ip" | "rate_limit.prefix" | "rate_limit.country" | "rate_limit.global" | "fraud.country_blocked" | "fraud.number_type_blocked" | "fraud.low_conversion" | "fraud.challenge_required" | "fraud.challenge_failed" | "connector.none_active" | "connector.not_found" | "connector.factory_not_found" | "connector.invalid_config" | "connector.template_invalid" | "connector.secret_unreadable" | "delivery.invalid_recipient" | "delivery.rate_limited" | "delivery.rejected" | "delivery.provider_unavailable" | "delivery.timeout" | "webhook.not_found" | "webhook.forbidden" | "auth.invalid_token" | "account.not_found" | "account.suspended" | "account.phone_taken" | "account.phone_unavailable" | "account.reauthentication_required" | "experience.registration_disabled" | "experience.phone_sign_in_disabled" | "experience.password_disabled" | "experience.verification_mismatch" | "experience.not_verified" | "experience.invalid_credentials" | "rate_limit.password_attempts" | "oidc.interaction_expired" | "application.not_found" | "application.invalid" | "user.not_found" | "token.invalid_grant" | "token.signing_key_unreadable" | "token.unsupported_grant_type" | "settings.invalid" | "routing.invalid" | "integration.not_configured" | "integration.signature_invalid" | "integration.secret_unreadable" | "service.unavailable" | "internal.error";
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "request.invalid" | "request.malformed_json" | "request.too_large" | "request.unsupported_media_type" | "route.not_found" | "auth.missing_credentials" | "auth.invalid_credentials" | "auth.insufficient_scope" | "auth.session_invalid" | "auth.csrf_invalid" | "admin.invalid_credentials" | "admin.too_many_attempts" | "admin.setup_token_invalid" | "admin.already_set_up" | "admin.username_taken" | "admin.two_factor_invalid" | "admin.two_factor_required" | "admin.two_factor_not_enabled" | "admin.two_factor_already_enabled" | "admin.two_factor_unreadable" | "admin.sign_in_step_invalid" | "phone.invalid" | "verification.not_found" | "verification.code_mismatch" | "verification.expired" | "verification.cancelled" | "verification.too_many_attempts" | "verification.already_used" | "rate_limit.resend_cooldown" | "rate_limit.phone" | "rate_limit.ip" | "rate_limit.prefix" | "rate_limit.country" | "rate_limit.global" | "fraud.country_blocked" | "fraud.number_type_blocked" | "fraud.low_conversion" | "fraud.challenge_required" | "fraud.challenge_failed" | "connector.none_active" | "connector.not_found" | "connector.factory_not_found" | "connector.invalid_config" | "connector.template_invalid" | "connector.secret_unreadable" | "delivery.invalid_recipient" | "delivery.rate_limited" | "delivery.rejected" | "delivery.provider_unavailable" | "delivery.timeout" | "webhook.not_found" | "webhook.forbidden" | "auth.invalid_token" | "account.not_found" | "account.suspended" | "account.phone_taken" | "account.phone_unavailable" | "account.reauthentication_required" | "experience.registration_disabled" | "experience.phone_sign_in_disabled" | "experience.password_disabled" | "experience.verification_mismatch" | "experience.not_verified" | "experience.invalid_credentials" | "rate_limit.password_attempts" | "oidc.interaction_expired" | "application.not_found" | "application.invalid" | "user.not_found" | "token.invalid_grant" | "token.signing_key_unreadable" | "token.unsupported_grant_type" | "settings.invalid" | "routing.invalid" | "integration.not_configured" | "integration.signature_invalid" | "integration.secret_unreadable" | "service.unavailable" | "internal.error";
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/{factoryId}/status": {
         parameters: {
             query?: never;
@@ -5302,145 +5441,6 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/audit-log": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Administrative changes, newest first
-         * @description Who changed what and when: connectors, routing, settings, API keys, admins and console sign-ins, users, applications. Secrets are never recorded.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description An admin's username or id, or an API key's name or id. */
-                    actor?: string;
-                    /** @description An action (connector.update), or a family (connector or connector.*) for all of its actions. */
-                    action?: string;
-                    /** @description connector, routing, settings, api_key, admin, user, application… */
-                    targetType?: string;
-                    targetId?: string;
-                    ip?: string;
-                    /** @description ISO time: entries at or after it. */
-                    from?: string;
-                    /** @description ISO time: entries before it. */
-                    to?: string;
-                    limit?: number;
-                    /** @description nextCursor from the previous page. */
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                createdAt: string;
-                                actor: {
-                                    /** @enum {string} */
-                                    type: "admin" | "api_key" | "cli" | "setup" | "anonymous";
-                                    /** @description The admin id (adm_…) or API key id (key_…). */
-                                    id: string | null;
-                                    /** @description The admin's username or the API key's name. */
-                                    name: string | null;
-                                };
-                                /** @description The client address (behind trusted proxies, the forwarded one). */
-                                ip: string | null;
-                                /** @description A stable name such as connector.update; see docs/api.md. */
-                                action: string;
-                                target: {
-                                    /** @description connector, routing, settings, api_key, admin, user, application, … */
-                                    type: string;
-                                    id: string | null;
-                                };
-                                /** @description The state before the change, secrets redacted; null on create. */
-                                before: unknown | null;
-                                /** @description The state after the change, secrets redacted; null on delete. */
-                                after: unknown | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "request.invalid" | "request.malformed_json" | "request.too_large" | "request.unsupported_media_type" | "route.not_found" | "auth.missing_credentials" | "auth.invalid_credentials" | "auth.insufficient_scope" | "auth.session_invalid" | "auth.csrf_invalid" | "admin.invalid_credentials" | "admin.too_many_attempts" | "admin.setup_token_invalid" | "admin.already_set_up" | "admin.username_taken" | "admin.two_factor_invalid" | "admin.two_factor_required" | "admin.two_factor_not_enabled" | "admin.two_factor_already_enabled" | "admin.two_factor_unreadable" | "admin.sign_in_step_invalid" | "phone.invalid" | "verification.not_found" | "verification.code_mismatch" | "verification.expired" | "verification.cancelled" | "verification.too_many_attempts" | "verification.already_used" | "rate_limit.resend_cooldown" | "rate_limit.phone" | "rate_limit.ip" | "rate_limit.prefix" | "rate_limit.country" | "rate_limit.global" | "fraud.country_blocked" | "fraud.number_type_blocked" | "fraud.low_conversion" | "fraud.challenge_required" | "fraud.challenge_failed" | "connector.none_active" | "connector.not_found" | "connector.factory_not_found" | "connector.invalid_config" | "connector.template_invalid" | "connector.secret_unreadable" | "delivery.invalid_recipient" | "delivery.rate_limited" | "delivery.rejected" | "delivery.provider_unavailable" | "delivery.timeout" | "webhook.not_found" | "webhook.forbidden" | "auth.invalid_token" | "account.not_found" | "account.suspended" | "account.phone_taken" | "account.phone_unavailable" | "account.reauthentication_required" | "experience.registration_disabled" | "experience.phone_sign_in_disabled" | "experience.password_disabled" | "experience.verification_mismatch" | "experience.not_verified" | "experience.invalid_credentials" | "rate_limit.password_attempts" | "oidc.interaction_expired" | "application.not_found" | "application.invalid" | "user.not_found" | "token.invalid_grant" | "token.signing_key_unreadable" | "token.unsupported_grant_type" | "settings.invalid" | "routing.invalid" | "integration.not_configured" | "integration.signature_invalid" | "integration.secret_unreadable" | "service.unavailable" | "internal.error";
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                requestId?: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "request.invalid" | "request.malformed_json" | "request.too_large" | "request.unsupported_media_type" | "route.not_found" | "auth.missing_credentials" | "auth.invalid_credentials" | "auth.insufficient_scope" | "auth.session_invalid" | "auth.csrf_invalid" | "admin.invalid_credentials" | "admin.too_many_attempts" | "admin.setup_token_invalid" | "admin.already_set_up" | "admin.username_taken" | "admin.two_factor_invalid" | "admin.two_factor_required" | "admin.two_factor_not_enabled" | "admin.two_factor_already_enabled" | "admin.two_factor_unreadable" | "admin.sign_in_step_invalid" | "phone.invalid" | "verification.not_found" | "verification.code_mismatch" | "verification.expired" | "verification.cancelled" | "verification.too_many_attempts" | "verification.already_used" | "rate_limit.resend_cooldown" | "rate_limit.phone" | "rate_limit.ip" | "rate_limit.prefix" | "rate_limit.country" | "rate_limit.global" | "fraud.country_blocked" | "fraud.number_type_blocked" | "fraud.low_conversion" | "fraud.challenge_required" | "fraud.challenge_failed" | "connector.none_active" | "connector.not_found" | "connector.factory_not_found" | "connector.invalid_config" | "connector.template_invalid" | "connector.secret_unreadable" | "delivery.invalid_recipient" | "delivery.rate_limited" | "delivery.rejected" | "delivery.provider_unavailable" | "delivery.timeout" | "webhook.not_found" | "webhook.forbidden" | "auth.invalid_token" | "account.not_found" | "account.suspended" | "account.phone_taken" | "account.phone_unavailable" | "account.reauthentication_required" | "experience.registration_disabled" | "experience.phone_sign_in_disabled" | "experience.password_disabled" | "experience.verification_mismatch" | "experience.not_verified" | "experience.invalid_credentials" | "rate_limit.password_attempts" | "oidc.interaction_expired" | "application.not_found" | "application.invalid" | "user.not_found" | "token.invalid_grant" | "token.signing_key_unreadable" | "token.unsupported_grant_type" | "settings.invalid" | "routing.invalid" | "integration.not_configured" | "integration.signature_invalid" | "integration.secret_unreadable" | "service.unavailable" | "internal.error";
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                requestId?: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "request.invalid" | "request.malformed_json" | "request.too_large" | "request.unsupported_media_type" | "route.not_found" | "auth.missing_credentials" | "auth.invalid_credentials" | "auth.insufficient_scope" | "auth.session_invalid" | "auth.csrf_invalid" | "admin.invalid_credentials" | "admin.too_many_attempts" | "admin.setup_token_invalid" | "admin.already_set_up" | "admin.username_taken" | "admin.two_factor_invalid" | "admin.two_factor_required" | "admin.two_factor_not_enabled" | "admin.two_factor_already_enabled" | "admin.two_factor_unreadable" | "admin.sign_in_step_invalid" | "phone.invalid" | "verification.not_found" | "verification.code_mismatch" | "verification.expired" | "verification.cancelled" | "verification.too_many_attempts" | "verification.already_used" | "rate_limit.resend_cooldown" | "rate_limit.phone" | "rate_limit.ip" | "rate_limit.prefix" | "rate_limit.country" | "rate_limit.global" | "fraud.country_blocked" | "fraud.number_type_blocked" | "fraud.low_conversion" | "fraud.challenge_required" | "fraud.challenge_failed" | "connector.none_active" | "connector.not_found" | "connector.factory_not_found" | "connector.invalid_config" | "connector.template_invalid" | "connector.secret_unreadable" | "delivery.invalid_recipient" | "delivery.rate_limited" | "delivery.rejected" | "delivery.provider_unavailable" | "delivery.timeout" | "webhook.not_found" | "webhook.forbidden" | "auth.invalid_token" | "account.not_found" | "account.suspended" | "account.phone_taken" | "account.phone_unavailable" | "account.reauthentication_required" | "experience.registration_disabled" | "experience.phone_sign_in_disabled" | "experience.password_disabled" | "experience.verification_mismatch" | "experience.not_verified" | "experience.invalid_credentials" | "rate_limit.password_attempts" | "oidc.interaction_expired" | "application.not_found" | "application.invalid" | "user.not_found" | "token.invalid_grant" | "token.signing_key_unreadable" | "token.unsupported_grant_type" | "settings.invalid" | "routing.invalid" | "integration.not_configured" | "integration.signature_invalid" | "integration.secret_unreadable" | "service.unavailable" | "internal.error";
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                requestId?: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;

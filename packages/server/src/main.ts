@@ -7,8 +7,6 @@ import type { PasswordAttemptLimits } from './accounts/password-check.ts';
 import { createPasslineSessionSource } from './accounts/user-admin/passline-sessions.ts';
 import { userAdminRoutes } from './accounts/user-admin/user-admin-routes.ts';
 import { createUserAdmin, type UserAdmin } from './accounts/user-admin/user-admin-service.ts';
-import { auditLogRoutes } from './audit/audit-routes.ts';
-import { type AuditService, createAuditService } from './audit/audit-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { adminAuthRoutes } from './console-auth/console-auth-routes.ts';
@@ -28,6 +26,7 @@ import { createMetrics, type Metrics } from './metrics/create-metrics.ts';
 import { type MetricsServer, metricsServerFor } from './metrics/metrics-endpoint.ts';
 import { createOidc, type Oidc } from './oidc/create-oidc.ts';
 import { type ApiKeyService, createApiKeyService } from './services/api-key-service.ts';
+import { type AuditService, createAuditService } from './services/audit-service.ts';
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
 import { loadConnectorRegistry } from './services/connectors/connector-registry.ts';
 import { type ConnectorService, createConnectorService } from './services/connectors/connector-service.ts';
@@ -262,7 +261,6 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
       // The add-ons' routes: console sign-in, end-user accounts, the users admin, OpenID Connect.
       plugins: [
         adminAuthRoutes({ adminAuth, apiKeys }),
-        auditLogRoutes({ auditLog, apiKeys }),
         dashboardRoutes({ dashboard, apiKeys }),
         accounts.routes({ apiKeys }),
         userAdminRoutes({ userAdmin, apiKeys }),

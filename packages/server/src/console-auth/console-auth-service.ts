@@ -2,7 +2,6 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { SignInPending } from '@passline/contracts';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AuditActor, AuditService } from '../audit/audit-service.ts';
 import { ipLimitKey } from '../client-ip.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
@@ -10,6 +9,7 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { AuthenticatedAdmin } from '../http/auth.ts';
+import type { AuditActor, AuditService } from '../services/audit-service.ts';
 import type { LimitRule, RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { Database } from '../storage/schema.ts';
 import * as sessionQueries from './queries/admin-sessions.ts';

@@ -10,8 +10,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../audit/audit-request.ts';
 import { AppError } from '../errors.ts';
+import { actorOf } from '../http/audit.ts';
 import { requireConsoleSession, requireScope } from '../http/auth.ts';
 import { errorResponseSchema } from '../http/schemas.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';

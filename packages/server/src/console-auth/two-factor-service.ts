@@ -5,11 +5,11 @@ import {
   type TwoFactorStatus,
 } from '@passline/contracts';
 import type { Kysely } from 'kysely';
-import type { AuditActor, AuditService } from '../audit/audit-service.ts';
 import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { open, seal, UnreadableSecretError } from '../crypto/secret-box.ts';
+import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
+import type { AuditActor, AuditService } from '../services/audit-service.ts';
 import { cachedSetting } from '../services/cached-setting.ts';
 import type { Database } from '../storage/schema.ts';
 import { deleteAdminSessionsExcept, deleteAdminSessionsOf } from './queries/admin-sessions.ts';
@@ -52,7 +52,7 @@ export function createAdminTwoFactor(deps: {
 
   function secretOf(row: queries.AdminTwoFactorRow): string {
     try {
-      return open(keys, row.secret, queries.adminTotpContext(row.admin_id));
+      return open(keys, row.secret, sealContext.adminTotp(row.admin_id));
     } catch (error) {
       if (!(error instanceof UnreadableSecretError)) throw error;
       // Names the key to configure, never the secret; the CLI reset is the way out without that key.
@@ -120,7 +120,7 @@ export function createAdminTwoFactor(deps: {
       await queries.upsertPendingTwoFactor(
         db,
         admin.id,
-        seal(keys, secret, queries.adminTotpContext(admin.id)),
+        seal(keys, secret, sealContext.adminTotp(admin.id)),
         clock.now(),
       );
       const otpauthUri = totpUri(secret, admin.username);

@@ -101,4 +101,7 @@ export const sealContext = {
   connector: (connectorId: string) => `connector:${connectorId}`,
   signingKey: (signingKeyId: string) => `signing-key:${signingKeyId}`,
   applicationSecret: (applicationId: string) => `application:${applicationId}`,
+  /** A secret copied onto another admin does not open. */
+  adminTotp: (adminId: string) => `admin-totp:${adminId}`,
+  integration: (integrationId: string) => `integration:${integrationId}`,
 };

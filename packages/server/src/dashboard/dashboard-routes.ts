@@ -1,7 +1,7 @@
 import { dashboardPricesSchema, dashboardRanges, dashboardSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../audit/audit-request.ts';
+import { audit } from '../http/audit.ts';
 import { requireScope } from '../http/auth.ts';
 import { authErrors, errorResponseSchema } from '../http/schemas.ts';
 import type { ApiKeyService } from '../services/api-key-service.ts';

@@ -2,10 +2,10 @@ import { integrationSettingsPatchSchema, integrationSettingsSchema, relayResultS
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { audit } from '../audit/audit-request.ts';
 import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
 import { AppError, isAppError } from '../errors.ts';
+import { audit } from '../http/audit.ts';
 import { requireScope } from '../http/auth.ts';
 import { toAppError } from '../http/errors.ts';
 import { authErrors, errorResponseSchema } from '../http/schemas.ts';

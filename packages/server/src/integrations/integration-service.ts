@@ -3,10 +3,11 @@ import type { IntegrationSettings, IntegrationSettingsPatch, RelayResult } from 
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { KeyRing } from '../crypto/keys.ts';
-import { open, seal, UnreadableSecretError } from '../crypto/secret-box.ts';
+import { open, seal, sealContext, UnreadableSecretError } from '../crypto/secret-box.ts';
 import { AppError } from '../errors.ts';
 import { maskPhone, normalisePhone } from '../phone.ts';
 import type { VerificationService } from '../services/verification-service.ts';
+import { supabaseHookSecretId } from '../storage/queries/sealed-values.ts';
 import type { Database } from '../storage/schema.ts';
 import * as hookSecrets from './hook-secret-store.ts';
 import { clientIpOf, internationalNumber, type LogtoSmsRequest, localeOf, usageForLogtoType } from './logto-sms.ts';
@@ -40,7 +41,7 @@ export type IntegrationService = ReturnType<typeof createIntegrationService>;
  */
 export function createIntegrationService(deps: IntegrationServiceDeps) {
   const { db, keys, clock } = deps;
-  const context = hookSecrets.hookSecretContext(hookSecrets.supabaseHookSecretId);
+  const context = sealContext.integration(supabaseHookSecretId);
 
   async function settings(): Promise<IntegrationSettings> {
     const stored = await hookSecrets.findSealedHookSecret(db);

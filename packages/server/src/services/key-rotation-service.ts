@@ -1,17 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
-import {
-  adminTotpContext,
-  listSealedAdminTotpSecrets,
-  replaceSealedAdminTotpSecret,
-} from '../console-auth/queries/admin-two-factor.ts';
 import { configuredKeyIds, type KeyRing } from '../crypto/keys.ts';
 import { reseal, sealContext, sealedKeyId, UnreadableSecretError } from '../crypto/secret-box.ts';
-import {
-  hookSecretContext,
-  listSealedHookSecrets,
-  replaceSealedHookSecret,
-} from '../integrations/hook-secret-store.ts';
 import * as sealedValues from '../storage/queries/sealed-values.ts';
 import type { Database } from '../storage/schema.ts';
 
@@ -90,16 +80,16 @@ export function createKeyRotationService(deps: { db: Kysely<Database>; keys: Key
     {
       name: 'integrationSecrets' as const,
       label: 'integration',
-      list: listSealedHookSecrets,
-      replace: replaceSealedHookSecret,
-      context: hookSecretContext,
+      list: sealedValues.listSealedHookSecrets,
+      replace: sealedValues.replaceSealedHookSecret,
+      context: sealContext.integration,
     },
     {
       name: 'adminTwoFactorSecrets' as const,
       label: 'admin two-factor secret',
-      list: listSealedAdminTotpSecrets,
-      replace: replaceSealedAdminTotpSecret,
-      context: adminTotpContext,
+      list: sealedValues.listSealedAdminTotpSecrets,
+      replace: sealedValues.replaceSealedAdminTotpSecret,
+      context: sealContext.adminTotp,
     },
   ];
 

@@ -1,6 +1,6 @@
 import { signInExperienceSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { audit } from '../../audit/audit-request.ts';
+import { audit } from '../../http/audit.ts';
 import { requireScope } from '../../http/auth.ts';
 import { authErrors, errorResponseSchema } from '../../http/schemas.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';

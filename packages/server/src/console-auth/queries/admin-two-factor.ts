@@ -1,5 +1,4 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { SealedValueRow } from '../../storage/queries/sealed-values.ts';
 import type { AdminSignInChallengesTable, AdminTwoFactorTable, Database } from '../../storage/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -116,28 +115,6 @@ export async function deleteExpiredChallenges(db: Db, now: number): Promise<void
 }
 
 // For `passline keys rotate`: every admin's sealed TOTP secret (enabled or awaiting its first code).
-
-export async function listSealedAdminTotpSecrets(db: Kysely<Database>): Promise<SealedValueRow[]> {
-  return db.selectFrom('admin_two_factor').select(['admin_id as id', 'secret as sealed']).orderBy('admin_id').execute();
-}
-
-export async function replaceSealedAdminTotpSecret(
-  db: Kysely<Database>,
-  id: string,
-  previous: string,
-  next: string,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('admin_two_factor')
-    .set({ secret: next })
-    .where('admin_id', '=', id)
-    .where('secret', '=', previous)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** Authenticated with the sealed secret, not stored: a secret copied onto another admin does not open. */
-export const adminTotpContext = (adminId: string) => `admin-totp:${adminId}`;
 
 function nullableNumber(value: number | string | null): number | null {
   return value === null ? null : Number(value);

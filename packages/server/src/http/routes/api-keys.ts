@@ -1,8 +1,8 @@
 import { apiKeyScopes, apiKeysSchema, createdApiKeySchema, noContentSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../audit/audit-request.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
+import { audit } from '../audit.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
 

@@ -8,10 +8,10 @@ import {
 } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../audit/audit-request.ts';
-import { changedSecretFields, connectorSnapshot } from '../../audit/connector-snapshot.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ConnectorService } from '../../services/connectors/connector-service.ts';
+import { changedSecretFields, connectorSnapshot } from '../../services/connectors/connector-snapshot.ts';
+import { audit } from '../audit.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema, idParamsSchema } from '../schemas.ts';
 

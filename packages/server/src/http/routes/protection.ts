@@ -7,13 +7,13 @@ import {
 } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../audit/audit-request.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ProtectionReports } from '../../services/protection/protection-reports.ts';
 import {
   type ProtectionSettingsService,
   protectionSettingsPatchSchema,
 } from '../../services/protection/protection-settings.ts';
+import { audit } from '../audit.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema } from '../schemas.ts';
 

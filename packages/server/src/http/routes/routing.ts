@@ -1,12 +1,12 @@
 import { connectorHealthListSchema, routeResolutionSchema, routingLimits, smsRoutingSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../audit/audit-request.ts';
 import { maskPhone, parsePhone } from '../../phone.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import type { ConnectorService } from '../../services/connectors/connector-service.ts';
 import type { ConnectorHealthService } from '../../services/routing/connector-health.ts';
 import type { SmsRoutingService } from '../../services/routing/sms-routing.ts';
+import { audit } from '../audit.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema } from '../schemas.ts';
 

@@ -1,8 +1,8 @@
 import { verificationSettingsSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { audit } from '../../audit/audit-request.ts';
 import type { ApiKeyService } from '../../services/api-key-service.ts';
 import { type SettingsService, verificationSettingsPatchSchema } from '../../services/settings-service.ts';
+import { audit } from '../audit.ts';
 import { requireScope } from '../auth.ts';
 import { authErrors, errorResponseSchema } from '../schemas.ts';
 

@@ -106,3 +106,53 @@ export async function countCodesInFlightByKeyId(db: Kysely<Database>, now: numbe
     lastExpiresAt: Number(row.last_expires_at),
   }));
 }
+
+/** The settings row holding the sealed Supabase Send SMS hook secret (integrations/). */
+export const supabaseHookSecretSetting = 'integrations.supabase.hookSecret';
+/** The hook secret's id in key rotation's report, and what its seal context binds it to. */
+export const supabaseHookSecretId = 'supabase-hook';
+
+export async function listSealedHookSecrets(db: Kysely<Database>): Promise<SealedValueRow[]> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', supabaseHookSecretSetting)
+    .executeTakeFirst();
+  return row ? [{ id: supabaseHookSecretId, sealed: row.value }] : [];
+}
+
+/** Compare-and-set, like the other sealed columns: a secret pasted during the rotation is kept. */
+export async function replaceSealedHookSecret(
+  db: Kysely<Database>,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<boolean> {
+  if (id !== supabaseHookSecretId) return false;
+  const result = await db
+    .updateTable('settings')
+    .set({ value: next })
+    .where('key', '=', supabaseHookSecretSetting)
+    .where('value', '=', previous)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function listSealedAdminTotpSecrets(db: Kysely<Database>): Promise<SealedValueRow[]> {
+  return db.selectFrom('admin_two_factor').select(['admin_id as id', 'secret as sealed']).orderBy('admin_id').execute();
+}
+
+export async function replaceSealedAdminTotpSecret(
+  db: Kysely<Database>,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('admin_two_factor')
+    .set({ secret: next })
+    .where('admin_id', '=', id)
+    .where('secret', '=', previous)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

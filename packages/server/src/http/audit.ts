@@ -1,6 +1,6 @@
 import type { AuditAction } from '@passline/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { AuditActor, AuditService, AuditTarget } from './audit-service.ts';
+import type { AuditActor, AuditService, AuditTarget } from '../services/audit-service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,10 +1,10 @@
 import { auditPageSchema } from '@passline/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireScope } from '../http/auth.ts';
-import { authErrors, errorResponseSchema } from '../http/schemas.ts';
-import type { ApiKeyService } from '../services/api-key-service.ts';
-import type { AuditService } from './audit-service.ts';
+import type { ApiKeyService } from '../../services/api-key-service.ts';
+import type { AuditService } from '../../services/audit-service.ts';
+import { requireScope } from '../auth.ts';
+import { authErrors, errorResponseSchema } from '../schemas.ts';
 
 const filterText = z.string().trim().min(1).max(200);
 

@@ -9,9 +9,9 @@ import {
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/codes.ts';
-import { decodeCursor, encodeCursor } from '../services/page-cursor.ts';
 import * as queries from '../storage/queries/audit-log.ts';
 import type { Database } from '../storage/schema.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 export interface AuditActor {
   type: AuditActorType;

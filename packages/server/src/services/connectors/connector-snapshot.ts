@@ -1,5 +1,5 @@
 import { secretMask } from '@passline/connector-kit';
-import type { ConnectorView } from '../services/connectors/connector-service.ts';
+import type { ConnectorView } from './connector-service.ts';
 
 /**
  * What the audit log keeps of a connector: its config as the API shows it (secrets replaced by
