@@ -1,7 +1,7 @@
 import { secretMask } from '@passline/connector-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { redact } from '../src/audit/audit-service.ts';
 import { loadConfig } from '../src/config.ts';
+import { redact } from '../src/services/audit-service.ts';
 import { manualClock, startTestPassline, type TestPassline } from './app.ts';
 import { describeEachEngine } from './engines.ts';
 
