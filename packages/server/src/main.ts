@@ -193,6 +193,7 @@ export async function createPassline(config: Readonly<Config>, overrides: Passli
     const adminAuth = createAdminAuthService({
       db: storage.db,
       auditLog,
+      logger,
       limiter,
       clock,
       keys,

@@ -219,6 +219,19 @@ describeEachEngine('console admin auth', (database) => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     // ...while the real admin, from their own address, is not.
     expect((await signIn('ada', password, '10.1.0.99')).statusCode).toBe(200);
+    // Each step is a security event in the log, and no password typed is.
+    const events = passline
+      .logs()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { event?: string; username?: string | null; ip?: string });
+    expect(events.filter((line) => line.event === 'admin.sign_in_failed' && line.ip === '10.1.0.1')).toHaveLength(3);
+    expect(events.find((line) => line.event === 'admin.locked_out')).toMatchObject({ username: 'ada', ip: '10.1.0.1' });
+    expect(events.filter((line) => line.event === 'admin.signed_in').at(-1)).toMatchObject({
+      username: 'ada',
+      ip: '10.1.0.99',
+    });
+    expect(passline.logs()).not.toContain('guess number');
 
     // One address trying many accounts hits the per-IP limit.
     for (let attempt = 0; attempt < 6; attempt++) {

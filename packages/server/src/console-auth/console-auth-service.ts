@@ -9,6 +9,7 @@ import type { KeyRing } from '../crypto/keys.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { AuthenticatedAdmin } from '../http/auth.ts';
+import { type EventLogger, logEvent } from '../metrics/security-events.ts';
 import type { AuditActor, AuditService } from '../services/audit-service.ts';
 import type { LimitRule, RateLimiter } from '../services/limits/rate-limiter.ts';
 import type { Database } from '../storage/schema.ts';
@@ -100,6 +101,8 @@ export function createAdminAuthService(deps: {
   clock: Clock;
   /** Admin creation and every sign-in outcome go to the audit log. */
   auditLog: AuditService;
+  /** Sign-ins, refusals and lockouts are security events in the log too (metrics/security-events.ts). */
+  logger: EventLogger;
   keys: KeyRing; // seals the admins' TOTP secrets
   options?: Partial<AdminAuthOptions>;
   cacheMs?: number; // how long an instance caches the "two-factor required" setting
@@ -189,6 +192,10 @@ export function createAdminAuthService(deps: {
   async function recordRefusal(action: 'admin.sign_in_failed' | 'admin.locked_out', username: string, ip: string) {
     const known = (await findAdminByUsername(db, username)) !== undefined;
     const target = { type: 'admin', id: known ? username : null };
+    logEvent(deps.logger, action === 'admin.locked_out' ? 'admin.locked_out' : 'admin.sign_in_failed', {
+      username: target.id,
+      ip,
+    });
     if (action === 'admin.locked_out') {
       const withinMs = options.attemptWindowMs;
       if (await auditLog.recordedRecently({ action, targetId: target.id, ip, withinMs })) return;
@@ -210,6 +217,12 @@ export function createAdminAuthService(deps: {
 
   async function finishSignIn(admin: AdminRef, ip: string, secondFactor: string | null): Promise<NewSession> {
     const created = await startSession(admin.id, admin.username);
+    logEvent(deps.logger, 'admin.signed_in', {
+      adminId: admin.id,
+      username: admin.username,
+      ip,
+      ...(secondFactor ? { secondFactor } : {}),
+    });
     await auditLog.record({
       actor: { type: 'admin', id: admin.id, name: admin.username },
       ip,

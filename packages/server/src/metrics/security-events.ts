@@ -57,6 +57,22 @@ export interface SecurityEventFields {
     range: string;
     source: string;
   };
+  'admin.signed_in': {
+    adminId: string;
+    username: string;
+    ip: string;
+    /** `totp` or `recovery_code` when a second factor was asked for; absent otherwise. */
+    secondFactor?: string;
+  };
+  'admin.sign_in_failed': {
+    /** Only when it names an admin: a password typed into the username field stays out of the log. */
+    username: string | null;
+    ip: string;
+  };
+  'admin.locked_out': {
+    username: string | null;
+    ip: string;
+  };
   'delivery.failed': {
     /** `provider`: the provider refused or failed the call; `receipt`: it reported the message undelivered. */
     stage: 'provider' | 'receipt';
@@ -82,6 +98,9 @@ export const securityEventNames = Object.keys({
   'account.sign_in_failed': true,
   'token.refresh_reuse_detected': true,
   'protection.tripped': true,
+  'admin.signed_in': true,
+  'admin.sign_in_failed': true,
+  'admin.locked_out': true,
   'delivery.failed': true,
 } satisfies Record<SecurityEvent, true>) as SecurityEvent[];
 
@@ -96,6 +115,8 @@ const warnings = new Set<SecurityEvent>([
   'protection.tripped',
   'delivery.failed',
   'account.sign_in_failed',
+  'admin.sign_in_failed',
+  'admin.locked_out',
 ]);
 
 /** Writes one event line: `{"event":"verification.sent", ...fields}` with the event name as message. */
