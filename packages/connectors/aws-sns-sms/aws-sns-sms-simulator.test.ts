@@ -1,46 +1,27 @@
-import { parseConnectorConfig, requiredUsageTypes } from '@passline/connector-kit';
+import { describeConnectorConformance, expectConnectorError } from '@passline/connector-kit/conformance';
 import {
-  type ConformanceHarness,
-  describeConnectorConformance,
-  expectConnectorError,
-} from '@passline/connector-kit/conformance';
-import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { useProviderSimulator } from '@passline/provider-simulator/testing';
+  connectorSender,
+  fetchViaSimulator,
+  simulatorHarnesses,
+  useProviderSimulator,
+} from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { awsSnsSmsConnector } from './index.ts';
-import { context, plainConfig, rawConfig, templates } from './test-helpers.ts';
+import { context, invalidTemplateConfigs, plainConfig, rawConfig, sampleTexts, templates } from './test-helpers.ts';
 
 describe('aws-sns-sms against the provider simulator', () => {
   const simulator = useProviderSimulator();
 
   const to = '+14155550123';
-  const send = (
-    usage: string,
-    payload: Record<string, string> = { code: '123456' },
-    overrides: Record<string, unknown> = {},
-    fetchVia: typeof fetch = fetch,
-  ) =>
-    awsSnsSmsConnector.sendMessage(
-      { to, usage, payload },
-      parseConnectorConfig(awsSnsSmsConnector, rawConfig(simulator, overrides)),
-      { ...context, fetch: fetchVia },
-    );
+  const send = connectorSender(awsSnsSmsConnector, 'sns', { simulator, rawConfig, context, to });
 
   it('sends each usage with its own rendered template, signed, and returns the message id', async () => {
-    const payload = { code: '482913', expiresInMinutes: '10' };
-    const expected: Record<string, string> = {
-      Register: 'Welcome! Your sign-up code is 482913, valid 10 min.',
-      SignIn: 'Sign-in code: 482913',
-      ForgotPassword: 'Reset code: 482913',
-      Generic: 'Your code is 482913',
-    };
-    for (const usage of requiredUsageTypes) {
-      const result = await send(usage, payload);
+    for (const { usage, result, message } of await send.eachUsage()) {
       expect(result.messageId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(simulator.messages({ provider: 'sns', to }).at(-1)).toMatchObject({
+      expect(message).toMatchObject({
         provider: 'sns',
         to,
-        text: expected[usage],
+        text: sampleTexts[usage],
         messageId: result.messageId,
       });
     }
@@ -65,12 +46,7 @@ describe('aws-sns-sms against the provider simulator', () => {
 
   it("posts to the region's SNS host", async () => {
     // The region's real host is asked for; this fetch carries the request to the simulator over HTTP.
-    const asked: string[] = [];
-    const toSimulator = ((input: string | URL | Request, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input);
-      asked.push(url.href);
-      return fetch(new URL(`${url.pathname}${url.search}`, simulator.url), init);
-    }) as typeof fetch;
+    const { fetch: toSimulator, asked } = fetchViaSimulator(simulator);
     const error = await expectConnectorError(send('SignIn', undefined, { endpoint: undefined }, toSimulator));
     expect(asked).toEqual([`https://sns.${simulator.credentials.sns.region}.amazonaws.com/`]);
     // Signed for the real host, received by the simulator under its own: exactly what a proxy that rewrites Host breaks.
@@ -91,8 +67,7 @@ describe('aws-sns-sms against the provider simulator', () => {
   });
 
   it('maps throttling (400 Throttling) to rate_limited without sending', async () => {
-    simulator.failNext('sns', 'rate_limited');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('rate_limited');
     expect(error).toMatchObject({
       kind: 'rate_limited',
       providerCode: 'Throttling',
@@ -103,12 +78,10 @@ describe('aws-sns-sms against the provider simulator', () => {
   });
 
   it('maps an invalid number to invalid_recipient, and an opted-out number to provider_rejected', async () => {
-    simulator.failNext('sns', 'invalid_number');
-    const invalid = await expectConnectorError(send('SignIn'));
+    const invalid = await send.failing('invalid_number');
     expect(invalid).toMatchObject({ kind: 'invalid_recipient', providerCode: 'InvalidParameter', httpStatus: 400 });
     expect(invalid.message).toContain(to);
-    simulator.failNext('sns', 'rejected');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({
+    expect(await send.failing('rejected')).toMatchObject({
       kind: 'provider_rejected',
       providerCode: 'OptedOut',
       httpStatus: 400,
@@ -117,8 +90,7 @@ describe('aws-sns-sms against the provider simulator', () => {
   });
 
   it('maps a server error to provider_unavailable', async () => {
-    simulator.failNext('sns', 'server_error');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({
+    expect(await send.failing('server_error')).toMatchObject({
       kind: 'provider_unavailable',
       providerCode: 'InternalError',
       httpStatus: 500,
@@ -126,8 +98,7 @@ describe('aws-sns-sms against the provider simulator', () => {
   });
 
   it('reports a provider that does not answer as timeout', async () => {
-    simulator.failNext('sns', 'hang');
-    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    const error = await send.failing('hang', { timeoutMs: 1000 });
     expect(error.kind).toBe('timeout');
   });
 
@@ -138,23 +109,9 @@ describe('aws-sns-sms against the provider simulator', () => {
   });
 });
 
-async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
-  const simulator = await startProviderSimulator({ port: 0 });
-  configure?.(simulator);
-  return {
-    config: rawConfig(simulator, {
-      templates: templates.map((template) => ({ ...template, content: template.content.replace(/, valid.*$/, '.') })),
-    }),
-    context,
-    delivered: async (to) => simulator.messages({ provider: 'sns', to }).map((message) => message.text),
-    close: () => simulator.close(),
-  };
-}
-
 describeConnectorConformance({
   factory: awsSnsSmsConnector,
-  harness: () => simulatorHarness(),
-  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('sns', 'rejected', 10)),
+  ...simulatorHarnesses('sns', { rawConfig, templates, context }),
   invalidConfigs: [
     { name: 'unknown field', config: { ...plainConfig, accessKeyID: plainConfig.accessKeyId } },
     { name: 'missing access key ID', config: { ...plainConfig, accessKeyId: undefined } },
@@ -164,17 +121,7 @@ describeConnectorConformance({
     { name: 'sender ID longer than 11 characters', config: { ...plainConfig, senderId: 'PasslineVerify' } },
     { name: 'origination number not in E.164', config: { ...plainConfig, originationNumber: '2065550100' } },
     { name: 'unknown SMS type', config: { ...plainConfig, smsType: 'Urgent' } },
-    {
-      name: 'template without {{code}}',
-      config: { ...plainConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
-    },
-    {
-      name: 'template longer than 1600 characters',
-      config: {
-        ...plainConfig,
-        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: `{{code}}${'x'.repeat(1600)}` }],
-      },
-    },
+    ...invalidTemplateConfigs(plainConfig, { maxLength: 1600 }),
     { name: 'non-http endpoint', config: { ...plainConfig, endpoint: 'ftp://sns.us-east-1.amazonaws.com' } },
     { name: 'timeout below 1000 ms', config: { ...plainConfig, timeoutMs: 10 } },
   ],

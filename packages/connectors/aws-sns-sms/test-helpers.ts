@@ -1,19 +1,11 @@
-import type { ConnectorContext } from '@passline/connector-kit';
 import type { ProviderSimulator } from '@passline/provider-simulator';
+import { sampleTemplates, silentContext } from '@passline/provider-simulator/testing';
 
-/** What the aws-sns-sms tests share: a context that records nothing, and a config to start from. */
-export const context: ConnectorContext = {
-  fetch,
-  logger: { info() {}, warn() {} },
-  outbox: { record: async () => {} },
-};
+export { invalidTemplateConfigs, samplePayload, sampleTexts } from '@passline/provider-simulator/testing';
 
-export const templates = [
-  { usageType: 'Register', content: 'Welcome! Your sign-up code is {{code}}, valid {{expiresInMinutes}} min.' },
-  { usageType: 'SignIn', content: 'Sign-in code: {{code}}' },
-  { usageType: 'ForgotPassword', content: 'Reset code: {{ code }}' },
-  { usageType: 'Generic', content: 'Your code is {{code}}' },
-];
+/** What the aws-sns-sms tests share: a context that records nothing, the sample templates, and a config to start from. */
+export const context = silentContext;
+export const templates = sampleTemplates;
 
 /** A config that needs no simulator: for tests that answer with their own fetch (AWS's example key). */
 export const plainConfig = {

@@ -1,41 +1,32 @@
-import { parseConnectorConfig, requiredUsageTypes } from '@passline/connector-kit';
-import {
-  type ConformanceHarness,
-  describeConnectorConformance,
-  expectConnectorError,
-} from '@passline/connector-kit/conformance';
-import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { useProviderSimulator } from '@passline/provider-simulator/testing';
+import { describeConnectorConformance, expectConnectorError } from '@passline/connector-kit/conformance';
+import { connectorSender, simulatorHarnesses, useProviderSimulator } from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { httpSmsConnector } from './index.ts';
-import { context, plainConfig, rawConfig, signingSecret, templates } from './test-helpers.ts';
+import {
+  context,
+  invalidTemplateConfigs,
+  plainConfig,
+  rawConfig,
+  samplePayload,
+  signingSecret,
+  templates,
+} from './test-helpers.ts';
 
 describe('http-sms against the provider simulator', () => {
   const simulator = useProviderSimulator();
 
   const to = '+14155550123';
-  const send = (
-    usage: string,
-    payload: Record<string, string> = { code: '123456' },
-    overrides: Record<string, unknown> = {},
-  ) =>
-    httpSmsConnector.sendMessage(
-      { to, usage, payload },
-      parseConnectorConfig(httpSmsConnector, rawConfig(simulator, overrides)),
-      context,
-    );
+  const send = connectorSender(httpSmsConnector, 'http', { simulator, rawConfig, context, to });
 
   it('sends each usage with its code, type and payload, and returns the receiver message id', async () => {
-    const payload = { code: '482913', expiresInMinutes: '10' };
-    for (const usage of requiredUsageTypes) {
-      const result = await send(usage, payload);
+    for (const { usage, result, message } of await send.eachUsage()) {
       expect(result.messageId).toMatch(/^sim_[0-9a-f]{24}$/);
-      expect(simulator.messages({ provider: 'http', to }).at(-1)).toMatchObject({
+      expect(message).toMatchObject({
         provider: 'http',
         to,
         text: 'code: 482913',
         templateCode: usage,
-        params: payload,
+        params: samplePayload,
         messageId: result.messageId,
       });
     }
@@ -81,19 +72,16 @@ describe('http-sms against the provider simulator', () => {
   });
 
   it('maps throttling (429 with Retry-After) to rate_limited without sending', async () => {
-    simulator.failNext('http', 'rate_limited');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('rate_limited');
     expect(error).toMatchObject({ kind: 'rate_limited', httpStatus: 429, retryAfterSeconds: 3 });
     expect(simulator.messages()).toHaveLength(0);
   });
 
   it('maps an invalid number (422) to invalid_recipient, and a refusal (400) to provider_rejected', async () => {
-    simulator.failNext('http', 'invalid_number');
-    const invalid = await expectConnectorError(send('SignIn'));
+    const invalid = await send.failing('invalid_number');
     expect(invalid).toMatchObject({ kind: 'invalid_recipient', httpStatus: 422, providerCode: 'invalid_number' });
     expect(invalid.message).toContain(to);
-    simulator.failNext('http', 'rejected');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({
+    expect(await send.failing('rejected')).toMatchObject({
       kind: 'provider_rejected',
       httpStatus: 400,
       providerCode: 'rejected',
@@ -102,13 +90,11 @@ describe('http-sms against the provider simulator', () => {
   });
 
   it('maps a server error to provider_unavailable', async () => {
-    simulator.failNext('http', 'server_error');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({ kind: 'provider_unavailable', httpStatus: 500 });
+    expect(await send.failing('server_error')).toMatchObject({ kind: 'provider_unavailable', httpStatus: 500 });
   });
 
   it('reports an endpoint that does not answer as timeout', async () => {
-    simulator.failNext('http', 'hang');
-    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    const error = await send.failing('hang', { timeoutMs: 1000 });
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain('not retried');
   });
@@ -120,24 +106,10 @@ describe('http-sms against the provider simulator', () => {
   });
 });
 
-async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
-  const simulator = await startProviderSimulator({ port: 0 });
-  configure?.(simulator);
-  return {
-    // The suite checks templates, so the harness config has them; they stay optional in general.
-    config: rawConfig(simulator, {
-      templates: templates.map((template) => ({ ...template, content: template.content.replace(/, valid.*$/, '.') })),
-    }),
-    context,
-    delivered: async (to) => simulator.messages({ provider: 'http', to }).map((message) => message.text),
-    close: () => simulator.close(),
-  };
-}
-
 describeConnectorConformance({
   factory: httpSmsConnector,
-  harness: () => simulatorHarness(),
-  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('http', 'rejected', 10)),
+  // The suite checks templates, so the harness config has them; they stay optional in general.
+  ...simulatorHarnesses('http', { rawConfig, templates, context }),
   invalidConfigs: [
     { name: 'unknown field', config: { ...plainConfig, url: plainConfig.endpoint } },
     { name: 'missing endpoint', config: { ...plainConfig, endpoint: undefined } },
@@ -145,10 +117,7 @@ describeConnectorConformance({
     { name: 'plain http to another host', config: { ...plainConfig, endpoint: 'http://sms.example.com/send' } },
     { name: 'malformed signing secret', config: { ...plainConfig, signingSecret: 'not-a-whsec-secret' } },
     { name: 'Authorization with a line break', config: { ...plainConfig, authorization: 'Bearer a\nb' } },
-    {
-      name: 'template without {{code}}',
-      config: { ...plainConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
-    },
+    ...invalidTemplateConfigs(plainConfig),
     { name: 'timeout below 1000 ms', config: { ...plainConfig, timeoutMs: 10 } },
   ],
 });

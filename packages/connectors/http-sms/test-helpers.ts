@@ -1,23 +1,15 @@
-import type { ConnectorContext } from '@passline/connector-kit';
 import type { ProviderSimulator } from '@passline/provider-simulator';
+import { sampleTemplates, silentContext } from '@passline/provider-simulator/testing';
 
-/** What the http-sms tests share: a context that records nothing, and configs to start from. */
-export const context: ConnectorContext = {
-  fetch,
-  logger: { info() {}, warn() {} },
-  outbox: { record: async () => {} },
-};
+export { invalidTemplateConfigs, samplePayload, sampleTexts } from '@passline/provider-simulator/testing';
+
+/** What the http-sms tests share: a context that records nothing, the sample templates, and configs to start from. */
+export const context = silentContext;
+export const templates = sampleTemplates;
 
 export const authorization = 'Bearer test-http-sms-token';
 // base64 of 32 bytes, as a Standard Webhooks secret is generated.
 export const signingSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw5GmDhtaG0Nw=';
-
-export const templates = [
-  { usageType: 'Register', content: 'Welcome! Your sign-up code is {{code}}, valid {{expiresInMinutes}} min.' },
-  { usageType: 'SignIn', content: 'Sign-in code: {{code}}' },
-  { usageType: 'ForgotPassword', content: 'Reset code: {{ code }}' },
-  { usageType: 'Generic', content: 'Your code is {{code}}' },
-];
 
 /** A config that needs no simulator: for tests that answer with their own fetch or server. */
 export const plainConfig = {

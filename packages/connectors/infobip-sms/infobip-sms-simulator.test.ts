@@ -1,46 +1,35 @@
-import { parseConnectorConfig, requiredUsageTypes } from '@passline/connector-kit';
+import { describeConnectorConformance, expectConnectorError } from '@passline/connector-kit/conformance';
 import {
-  type ConformanceHarness,
-  describeConnectorConformance,
-  expectConnectorError,
-} from '@passline/connector-kit/conformance';
-import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { useProviderSimulator } from '@passline/provider-simulator/testing';
+  connectorSender,
+  fetchViaSimulator,
+  simulatorHarnesses,
+  useProviderSimulator,
+} from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { infobipSmsConnector } from './index.ts';
-import { context, plainConfig, rawConfig, sender, templates } from './test-helpers.ts';
+import {
+  context,
+  invalidTemplateConfigs,
+  plainConfig,
+  rawConfig,
+  sampleTexts,
+  sender,
+  templates,
+} from './test-helpers.ts';
 
 describe('infobip-sms against the provider simulator', () => {
   const simulator = useProviderSimulator();
 
   const to = '+14155550123';
-  const send = (
-    usage: string,
-    payload: Record<string, string> = { code: '123456' },
-    overrides: Record<string, unknown> = {},
-    fetchVia: typeof fetch = fetch,
-  ) =>
-    infobipSmsConnector.sendMessage(
-      { to, usage, payload },
-      parseConnectorConfig(infobipSmsConnector, rawConfig(simulator, overrides)),
-      { ...context, fetch: fetchVia },
-    );
+  const send = connectorSender(infobipSmsConnector, 'infobip', { simulator, rawConfig, context, to });
 
   it('sends each usage with its own rendered template and returns the message id', async () => {
-    const payload = { code: '482913', expiresInMinutes: '10' };
-    const expected: Record<string, string> = {
-      Register: 'Welcome! Your sign-up code is 482913, valid 10 min.',
-      SignIn: 'Sign-in code: 482913',
-      ForgotPassword: 'Reset code: 482913',
-      Generic: 'Your code is 482913',
-    };
-    for (const usage of requiredUsageTypes) {
-      const result = await send(usage, payload);
+    for (const { usage, result, message } of await send.eachUsage()) {
       expect(result.messageId).toMatch(/^\d{19}$/);
-      expect(simulator.messages({ provider: 'infobip', to }).at(-1)).toMatchObject({
+      expect(message).toMatchObject({
         provider: 'infobip',
         to: '14155550123',
-        text: expected[usage],
+        text: sampleTexts[usage],
         sender,
         messageId: result.messageId,
       });
@@ -59,12 +48,7 @@ describe('infobip-sms against the provider simulator', () => {
 
   it('posts to the base URL as pasted from the portal, without a scheme, over https', async () => {
     // The account's real host is asked for; this fetch carries the request to the simulator over HTTP.
-    const asked: string[] = [];
-    const toSimulator = ((input: string | URL | Request, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input);
-      asked.push(url.href);
-      return fetch(new URL(`${url.pathname}${url.search}`, simulator.url), init);
-    }) as typeof fetch;
+    const { fetch: toSimulator, asked } = fetchViaSimulator(simulator);
     await send('SignIn', undefined, { baseUrl: 'abc123.api.infobip.com' }, toSimulator);
     expect(asked).toEqual(['https://abc123.api.infobip.com/sms/3/messages']);
     expect(simulator.messages({ provider: 'infobip' })).toHaveLength(1);
@@ -77,8 +61,7 @@ describe('infobip-sms against the provider simulator', () => {
   });
 
   it("maps throttling (429 E429) to rate_limited with Infobip's Retry-After, without sending", async () => {
-    simulator.failNext('infobip', 'rate_limited');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('rate_limited');
     expect(error).toMatchObject({
       kind: 'rate_limited',
       providerCode: 'E429',
@@ -89,8 +72,7 @@ describe('infobip-sms against the provider simulator', () => {
   });
 
   it('maps an invalid number to invalid_recipient, and an account without credit to provider_rejected', async () => {
-    simulator.failNext('infobip', 'invalid_number');
-    const invalid = await expectConnectorError(send('SignIn'));
+    const invalid = await send.failing('invalid_number');
     expect(invalid).toMatchObject({
       kind: 'invalid_recipient',
       providerCode: 'REJECTED_DESTINATION',
@@ -98,8 +80,7 @@ describe('infobip-sms against the provider simulator', () => {
       httpStatus: 200,
     });
     expect(invalid.message).toContain(to);
-    simulator.failNext('infobip', 'rejected');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({
+    expect(await send.failing('rejected')).toMatchObject({
       kind: 'provider_rejected',
       providerCode: 'REJECTED_NOT_ENOUGH_CREDITS',
     });
@@ -107,8 +88,7 @@ describe('infobip-sms against the provider simulator', () => {
   });
 
   it('maps a server error to provider_unavailable', async () => {
-    simulator.failNext('infobip', 'server_error');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({
+    expect(await send.failing('server_error')).toMatchObject({
       kind: 'provider_unavailable',
       providerCode: 'E500',
       httpStatus: 500,
@@ -116,8 +96,7 @@ describe('infobip-sms against the provider simulator', () => {
   });
 
   it('reports a provider that does not answer as timeout', async () => {
-    simulator.failNext('infobip', 'hang');
-    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    const error = await send.failing('hang', { timeoutMs: 1000 });
     expect(error.kind).toBe('timeout');
   });
 
@@ -140,23 +119,9 @@ describe('infobip-sms against the provider simulator', () => {
   });
 });
 
-async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
-  const simulator = await startProviderSimulator({ port: 0 });
-  configure?.(simulator);
-  return {
-    config: rawConfig(simulator, {
-      templates: templates.map((template) => ({ ...template, content: template.content.replace(/, valid.*$/, '.') })),
-    }),
-    context,
-    delivered: async (to) => simulator.messages({ provider: 'infobip', to }).map((message) => message.text),
-    close: () => simulator.close(),
-  };
-}
-
 describeConnectorConformance({
   factory: infobipSmsConnector,
-  harness: () => simulatorHarness(),
-  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('infobip', 'rejected', 10)),
+  ...simulatorHarnesses('infobip', { rawConfig, templates, context }),
   invalidConfigs: [
     { name: 'unknown field', config: { ...plainConfig, apikey: plainConfig.apiKey } },
     { name: 'missing API key', config: { ...plainConfig, apiKey: undefined } },
@@ -164,17 +129,7 @@ describeConnectorConformance({
     { name: 'non-http base URL', config: { ...plainConfig, baseUrl: 'ftp://abc123.api.infobip.com' } },
     { name: 'no sender', config: { ...plainConfig, sender: undefined } },
     { name: 'sender ID longer than 11 characters', config: { ...plainConfig, sender: 'PasslineVerify' } },
-    {
-      name: 'template without {{code}}',
-      config: { ...plainConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
-    },
-    {
-      name: 'template longer than 1600 characters',
-      config: {
-        ...plainConfig,
-        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: `{{code}}${'x'.repeat(1600)}` }],
-      },
-    },
+    ...invalidTemplateConfigs(plainConfig, { maxLength: 1600 }),
     { name: 'timeout below 1000 ms', config: { ...plainConfig, timeoutMs: 10 } },
   ],
 });

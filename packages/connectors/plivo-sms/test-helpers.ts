@@ -1,21 +1,14 @@
-import type { ConnectorContext } from '@passline/connector-kit';
 import type { ProviderSimulator } from '@passline/provider-simulator';
+import { sampleTemplates, silentContext } from '@passline/provider-simulator/testing';
 
-/** What the plivo-sms tests share: a context that records nothing, and a config to start from. */
-export const context: ConnectorContext = {
-  fetch,
-  logger: { info() {}, warn() {} },
-  outbox: { record: async () => {} },
-};
+export { invalidTemplateConfigs, samplePayload, sampleTexts } from '@passline/provider-simulator/testing';
+
+/** What the plivo-sms tests share: a context that records nothing, the sample templates, and a config to start from. */
+export const context = silentContext;
+export const templates = sampleTemplates;
 
 export const senderNumber = '+14155550100';
 export const powerpackUuid = 'd35f2e82-d387-427f-8594-6fa07703b2a4';
-export const templates = [
-  { usageType: 'Register', content: 'Welcome! Your sign-up code is {{code}}, valid {{expiresInMinutes}} min.' },
-  { usageType: 'SignIn', content: 'Sign-in code: {{code}}' },
-  { usageType: 'ForgotPassword', content: 'Reset code: {{ code }}' },
-  { usageType: 'Generic', content: 'Your code is {{code}}' },
-];
 
 export function rawConfig(
   simulator: ProviderSimulator,

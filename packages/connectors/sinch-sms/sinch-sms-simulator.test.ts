@@ -1,47 +1,36 @@
-import { parseConnectorConfig, requiredUsageTypes } from '@passline/connector-kit';
+import { describeConnectorConformance, expectConnectorError } from '@passline/connector-kit/conformance';
 import {
-  type ConformanceHarness,
-  describeConnectorConformance,
-  expectConnectorError,
-} from '@passline/connector-kit/conformance';
-import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { useProviderSimulator } from '@passline/provider-simulator/testing';
+  connectorSender,
+  fetchViaSimulator,
+  simulatorHarnesses,
+  useProviderSimulator,
+} from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { regions } from './config.ts';
 import { sinchSmsConnector } from './index.ts';
-import { context, plainConfig, rawConfig, sender, templates } from './test-helpers.ts';
+import {
+  context,
+  invalidTemplateConfigs,
+  plainConfig,
+  rawConfig,
+  sampleTexts,
+  sender,
+  templates,
+} from './test-helpers.ts';
 
 describe('sinch-sms against the provider simulator', () => {
   const simulator = useProviderSimulator();
 
   const to = '+14155550123';
-  const send = (
-    usage: string,
-    payload: Record<string, string> = { code: '123456' },
-    overrides: Record<string, unknown> = {},
-    fetchVia: typeof fetch = fetch,
-  ) =>
-    sinchSmsConnector.sendMessage(
-      { to, usage, payload },
-      parseConnectorConfig(sinchSmsConnector, rawConfig(simulator, overrides)),
-      { ...context, fetch: fetchVia },
-    );
+  const send = connectorSender(sinchSmsConnector, 'sinch', { simulator, rawConfig, context, to });
 
   it('sends each usage with its own rendered template and returns the batch id', async () => {
-    const payload = { code: '482913', expiresInMinutes: '10' };
-    const expected: Record<string, string> = {
-      Register: 'Welcome! Your sign-up code is 482913, valid 10 min.',
-      SignIn: 'Sign-in code: 482913',
-      ForgotPassword: 'Reset code: 482913',
-      Generic: 'Your code is 482913',
-    };
-    for (const usage of requiredUsageTypes) {
-      const result = await send(usage, payload);
+    for (const { usage, result, message } of await send.eachUsage()) {
       expect(result.messageId).toMatch(/^[0-9A-Z]{26}$/);
-      expect(simulator.messages({ provider: 'sinch', to }).at(-1)).toMatchObject({
+      expect(message).toMatchObject({
         provider: 'sinch',
         to,
-        text: expected[usage],
+        text: sampleTexts[usage],
         sender,
         messageId: result.messageId,
       });
@@ -60,12 +49,7 @@ describe('sinch-sms against the provider simulator', () => {
 
   it('posts to each region host', async () => {
     // The region's real host is asked for; this fetch carries the request to the simulator over HTTP.
-    const asked: string[] = [];
-    const toSimulator = ((input: string | URL | Request, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input);
-      asked.push(url.href);
-      return fetch(new URL(`${url.pathname}${url.search}`, simulator.url), init);
-    }) as typeof fetch;
+    const { fetch: toSimulator, asked } = fetchViaSimulator(simulator);
     for (const region of regions) {
       await send('SignIn', undefined, { region, endpoint: undefined }, toSimulator);
     }
@@ -81,8 +65,7 @@ describe('sinch-sms against the provider simulator', () => {
   });
 
   it('maps throttling (429 too_many_requests) to rate_limited without sending', async () => {
-    simulator.failNext('sinch', 'rate_limited');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('rate_limited');
     expect(error).toMatchObject({
       kind: 'rate_limited',
       providerCode: 'too_many_requests',
@@ -93,12 +76,10 @@ describe('sinch-sms against the provider simulator', () => {
   });
 
   it('maps an invalid number to invalid_recipient, and a blocked account to provider_rejected', async () => {
-    simulator.failNext('sinch', 'invalid_number');
-    const invalid = await expectConnectorError(send('SignIn'));
+    const invalid = await send.failing('invalid_number');
     expect(invalid).toMatchObject({ kind: 'invalid_recipient', providerCode: 'syntax_invalid_parameter_format' });
     expect(invalid.message).toContain(to);
-    simulator.failNext('sinch', 'rejected');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({
+    expect(await send.failing('rejected')).toMatchObject({
       kind: 'provider_rejected',
       providerCode: 'blocked_account',
       httpStatus: 403,
@@ -106,13 +87,11 @@ describe('sinch-sms against the provider simulator', () => {
   });
 
   it('maps a server error to provider_unavailable', async () => {
-    simulator.failNext('sinch', 'server_error');
-    expect(await expectConnectorError(send('SignIn'))).toMatchObject({ kind: 'provider_unavailable', httpStatus: 500 });
+    expect(await send.failing('server_error')).toMatchObject({ kind: 'provider_unavailable', httpStatus: 500 });
   });
 
   it('reports a provider that does not answer as timeout', async () => {
-    simulator.failNext('sinch', 'hang');
-    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    const error = await send.failing('hang', { timeoutMs: 1000 });
     expect(error.kind).toBe('timeout');
   });
 
@@ -133,23 +112,9 @@ describe('sinch-sms against the provider simulator', () => {
   });
 });
 
-async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
-  const simulator = await startProviderSimulator({ port: 0 });
-  configure?.(simulator);
-  return {
-    config: rawConfig(simulator, {
-      templates: templates.map((template) => ({ ...template, content: template.content.replace(/, valid.*$/, '.') })),
-    }),
-    context,
-    delivered: async (to) => simulator.messages({ provider: 'sinch', to }).map((message) => message.text),
-    close: () => simulator.close(),
-  };
-}
-
 describeConnectorConformance({
   factory: sinchSmsConnector,
-  harness: () => simulatorHarness(),
-  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('sinch', 'rejected', 10)),
+  ...simulatorHarnesses('sinch', { rawConfig, templates, context }),
   invalidConfigs: [
     { name: 'unknown field', config: { ...plainConfig, servicePlanID: plainConfig.servicePlanId } },
     { name: 'missing service plan ID', config: { ...plainConfig, servicePlanId: undefined } },
@@ -157,17 +122,7 @@ describeConnectorConformance({
     { name: 'unknown region', config: { ...plainConfig, region: 'uk' } },
     { name: 'no sender', config: { ...plainConfig, from: undefined } },
     { name: 'sender ID longer than 11 characters', config: { ...plainConfig, from: 'PasslineVerify' } },
-    {
-      name: 'template without {{code}}',
-      config: { ...plainConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
-    },
-    {
-      name: 'template longer than 2000 characters',
-      config: {
-        ...plainConfig,
-        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: `{{code}}${'x'.repeat(2000)}` }],
-      },
-    },
+    ...invalidTemplateConfigs(plainConfig, { maxLength: 2000 }),
     { name: 'non-http endpoint', config: { ...plainConfig, endpoint: 'ftp://us.sms.api.sinch.com' } },
     { name: 'timeout below 1000 ms', config: { ...plainConfig, timeoutMs: 10 } },
   ],

@@ -1,45 +1,23 @@
-import { parseConnectorConfig, requiredUsageTypes } from '@passline/connector-kit';
-import {
-  type ConformanceHarness,
-  describeConnectorConformance,
-  expectConnectorError,
-} from '@passline/connector-kit/conformance';
-import { type ProviderSimulator, startProviderSimulator } from '@passline/provider-simulator';
-import { useProviderSimulator } from '@passline/provider-simulator/testing';
+import { parseConnectorConfig } from '@passline/connector-kit';
+import { describeConnectorConformance, expectConnectorError } from '@passline/connector-kit/conformance';
+import { connectorSender, simulatorHarnesses, useProviderSimulator } from '@passline/provider-simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { computeTwilioSignature, type TwilioSmsConfig, twilioSmsConnector } from './index.ts';
-import { context, rawConfig, serviceSid, templates } from './test-helpers.ts';
+import { context, invalidTemplateConfigs, rawConfig, sampleTexts, serviceSid, templates } from './test-helpers.ts';
 
 describe('twilio-sms against the provider simulator', () => {
   const simulator = useProviderSimulator();
 
   const to = '+14155550123';
-  const send = (
-    usage: string,
-    payload: Record<string, string> = { code: '123456' },
-    overrides: Record<string, unknown> = {},
-  ) =>
-    twilioSmsConnector.sendMessage(
-      { to, usage, payload },
-      parseConnectorConfig(twilioSmsConnector, rawConfig(simulator, overrides)),
-      context,
-    );
+  const send = connectorSender(twilioSmsConnector, 'twilio', { simulator, rawConfig, context, to });
 
   it('sends each usage with its own rendered template and returns the message SID', async () => {
-    const payload = { code: '482913', expiresInMinutes: '10' };
-    const expected: Record<string, string> = {
-      Register: 'Welcome! Your sign-up code is 482913, valid 10 min.',
-      SignIn: 'Sign-in code: 482913',
-      ForgotPassword: 'Reset code: 482913',
-      Generic: 'Your code is 482913',
-    };
-    for (const usage of requiredUsageTypes) {
-      const result = await send(usage, payload);
+    for (const { usage, result, message } of await send.eachUsage()) {
       expect(result.messageId).toMatch(/^SM[0-9a-f]{32}$/);
-      expect(simulator.messages({ provider: 'twilio', to }).at(-1)).toMatchObject({
+      expect(message).toMatchObject({
         provider: 'twilio',
         to,
-        text: expected[usage],
+        text: sampleTexts[usage],
         sender: serviceSid,
         messageId: result.messageId,
       });
@@ -91,8 +69,7 @@ describe('twilio-sms against the provider simulator', () => {
   });
 
   it('maps rate limiting (20429) to rate_limited with the request id', async () => {
-    simulator.failNext('twilio', 'rate_limited');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('rate_limited');
     expect(error).toMatchObject({
       kind: 'rate_limited',
       providerCode: '20429',
@@ -104,30 +81,26 @@ describe('twilio-sms against the provider simulator', () => {
   });
 
   it('maps an invalid number (21211) to invalid_recipient', async () => {
-    simulator.failNext('twilio', 'invalid_number');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('invalid_number');
     expect(error).toMatchObject({ kind: 'invalid_recipient', providerCode: '21211', httpStatus: 400 });
     expect(error.message).toContain(to);
     expect(error.message).toContain('https://www.twilio.com/docs/errors/21211');
   });
 
   it('maps an unsubscribed recipient (21610) to provider_rejected explaining STOP', async () => {
-    simulator.failNext('twilio', 'rejected');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('rejected');
     expect(error).toMatchObject({ kind: 'provider_rejected', providerCode: '21610' });
     expect(error.message).toContain('STOP');
     expect(error.providerRequestId).toBeTruthy();
   });
 
   it('maps a server error (20500) to provider_unavailable', async () => {
-    simulator.failNext('twilio', 'server_error');
-    const error = await expectConnectorError(send('SignIn'));
+    const error = await send.failing('server_error');
     expect(error).toMatchObject({ kind: 'provider_unavailable', providerCode: '20500', httpStatus: 500 });
   });
 
   it('reports a provider that does not answer as timeout', async () => {
-    simulator.failNext('twilio', 'hang');
-    const error = await expectConnectorError(send('SignIn', undefined, { timeoutMs: 1000 }));
+    const error = await send.failing('hang', { timeoutMs: 1000 });
     expect(error.kind).toBe('timeout');
   });
 
@@ -153,19 +126,6 @@ describe('twilio-sms against the provider simulator', () => {
   });
 });
 
-async function simulatorHarness(configure?: (simulator: ProviderSimulator) => void): Promise<ConformanceHarness> {
-  const simulator = await startProviderSimulator({ port: 0 });
-  configure?.(simulator);
-  return {
-    config: rawConfig(simulator, {
-      templates: templates.map((template) => ({ ...template, content: template.content.replace(/, valid.*$/, '.') })),
-    }),
-    context,
-    delivered: async (to) => simulator.messages({ provider: 'twilio', to }).map((message) => message.text),
-    close: () => simulator.close(),
-  };
-}
-
 const validConfig = {
   accountSID: 'AC0123456789abcdef0123456789abcdef',
   authToken: 'token',
@@ -175,8 +135,7 @@ const validConfig = {
 
 describeConnectorConformance({
   factory: twilioSmsConnector,
-  harness: () => simulatorHarness(),
-  failingHarness: () => simulatorHarness((simulator) => simulator.failNext('twilio', 'rejected', 10)),
+  ...simulatorHarnesses('twilio', { rawConfig, templates, context }),
   receipts: {
     callback: ({ config, messageId, url }) => {
       const { authToken, accountSID } = config as TwilioSmsConfig;
@@ -203,24 +162,7 @@ describeConnectorConformance({
       name: 'sender ID longer than 11 characters',
       config: { ...validConfig, fromMessagingServiceSID: undefined, from: 'PasslineVerify' },
     },
-    {
-      name: 'template without {{code}}',
-      config: { ...validConfig, templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hello' }] },
-    },
-    {
-      name: 'template with a variable Passline never fills',
-      config: {
-        ...validConfig,
-        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: 'Hi {{name}}, {{code}}' }],
-      },
-    },
-    {
-      name: 'template longer than 1600 characters',
-      config: {
-        ...validConfig,
-        templates: [...templates.slice(0, 3), { usageType: 'Generic', content: `{{code}}${'x'.repeat(1600)}` }],
-      },
-    },
+    ...invalidTemplateConfigs(validConfig, { maxLength: 1600, unknownVariable: true }),
     { name: 'non-http endpoint', config: { ...validConfig, endpoint: 'ftp://api.twilio.com' } },
     { name: 'timeout below 1000 ms', config: { ...validConfig, timeoutMs: 10 } },
   ],
