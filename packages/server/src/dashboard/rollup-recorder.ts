@@ -14,6 +14,16 @@ export const latencyBucketsMs = [100, 250, 500, 1000, 2500, 5000, 10_000, 30_000
 
 type Key = Pick<RollupRow, 'metric' | 'country' | 'connector' | 'detail'>;
 
+/** Adds a row's counts to the row with the same bucket and key in `rows`, or puts a copy there. */
+function mergeInto(rows: Map<string, RollupRow>, row: RollupRow): void {
+  const id = [row.bucket, row.metric, row.country, row.connector, row.detail].join('\u0000');
+  const seen = rows.get(id);
+  if (seen) {
+    seen.count += row.count;
+    seen.sum_ms += row.sum_ms;
+  } else rows.set(id, { ...row });
+}
+
 export type RollupRecorder = ReturnType<typeof createRollupRecorder>;
 
 /**
@@ -35,13 +45,7 @@ export function createRollupRecorder(deps: {
 
   function add(key: Key, count: number, sumMs = 0): void {
     const now = deps.clock.now();
-    const bucket = now - (now % minuteMs);
-    const id = [bucket, key.metric, key.country, key.connector, key.detail].join('\u0000');
-    const row = pending.get(id);
-    if (row) {
-      row.count += count;
-      row.sum_ms += sumMs;
-    } else pending.set(id, { bucket, ...key, count, sum_ms: sumMs });
+    mergeInto(pending, { bucket: now - (now % minuteMs), ...key, count, sum_ms: sumMs });
   }
 
   const where = (country: string | null | undefined, connector: string | null | undefined) => ({
@@ -96,15 +100,7 @@ export function createRollupRecorder(deps: {
       } catch (error) {
         // Kept for the next flush (a failed statement in PostgreSQL wrote nothing; a partial write
         // in SQLite's group commit is rare enough to risk counting twice).
-        for (const row of rows) {
-          const { count, sum_ms: sumMs, bucket, ...key } = row;
-          const id = [bucket, key.metric, key.country, key.connector, key.detail].join('\u0000');
-          const current = pending.get(id);
-          if (current) {
-            current.count += count;
-            current.sum_ms += sumMs;
-          } else pending.set(id, row);
-        }
+        for (const row of rows) mergeInto(pending, row);
         deps.logger.warn({ err: error }, 'dashboard rollups: flush failed, retrying later');
       }
     });
@@ -128,14 +124,6 @@ export function createRollupRecorder(deps: {
 /** Minute rows summed into hours or days (UTC). */
 function rollUp(rows: readonly RollupRow[], stepMs: number): RollupRow[] {
   const merged = new Map<string, RollupRow>();
-  for (const row of rows) {
-    const bucket = row.bucket - (row.bucket % stepMs);
-    const id = [bucket, row.metric, row.country, row.connector, row.detail].join('\u0000');
-    const seen = merged.get(id);
-    if (seen) {
-      seen.count += row.count;
-      seen.sum_ms += row.sum_ms;
-    } else merged.set(id, { ...row, bucket });
-  }
+  for (const row of rows) mergeInto(merged, { ...row, bucket: row.bucket - (row.bucket % stepMs) });
   return [...merged.values()];
 }
