@@ -213,7 +213,7 @@ describeInChromium('admin console: applications', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBe(0);
     await shot('phone-applications', false);
 
-    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('region', { name: 'Applications' }).getByRole('link', { name: 'Dashboard' }).click();
     await heading('Dashboard').waitFor();
     expect(await textOf(page.getByTestId('client-auth-note'))).toContain('PKCE with S256');
     expect(await textOf(page.getByTestId('connect-snippet'))).not.toContain('SECRET');
